@@ -1,0 +1,3 @@
+//! Command-line front ends over the same `ide` functions the server uses.
+
+pub mod outline;

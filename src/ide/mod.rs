@@ -1,0 +1,61 @@
+//! Pure IDE features over a parsed capture: the article model, outline, hover,
+//! diagnostics, fixes and links. No IO, no clock, no LSP types: inputs come in as
+//! arguments and results are plain data in byte offsets.
+
+pub mod diagnostics;
+pub mod model;
+pub mod outline;
+
+use crate::syntax::Capture;
+use model::Article;
+
+/// Everything computed once per document version.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub len: usize,
+    pub capture: Capture,
+    pub article: Article,
+}
+
+impl Analysis {
+    pub fn new(text: &str) -> Analysis {
+        let capture = Capture::parse(text);
+        let article = model::build(&capture);
+        Analysis {
+            len: text.len(),
+            capture,
+            article,
+        }
+    }
+
+    /// The capture's publication time in epoch milliseconds: the timestamp comment, else
+    /// the `日期：` line, else the front matter's `date`.
+    pub fn date_ms(&self) -> Option<i64> {
+        let h = &self.capture.header;
+        h.timestamp
+            .as_ref()
+            .and_then(|t| t.value)
+            .or_else(|| h.date_line.as_ref().and_then(|d| d.epoch_ms))
+            .or_else(|| h.front_matter.as_ref().and_then(|f| f.date_ms()))
+    }
+
+    /// The publication time in ISO 8601 (UTC), when known and in range.
+    pub fn date_iso(&self) -> Option<String> {
+        iso_from_ms(self.date_ms()?)
+    }
+
+    /// The source URL's host.
+    pub fn source_host(&self) -> Option<String> {
+        let url = self.capture.header.url.as_ref()?;
+        url::Url::parse(url.cleaned.trim())
+            .ok()?
+            .host_str()
+            .map(str::to_string)
+    }
+}
+
+/// Epoch milliseconds → `2023-03-21T19:13:04Z`.
+pub fn iso_from_ms(ms: i64) -> Option<String> {
+    let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
+    Some(ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}

@@ -1,0 +1,644 @@
+//! The article model: what a capture's body means to a reader — headings, figures (image,
+//! caption, credit), embeds, links, and the ads and feed boilerplate to leave out. Built
+//! once per document version from the parsed [`Capture`]; plain data with byte ranges.
+
+use crate::syntax::Capture;
+use crate::syntax::html::{Dom, Element, NodeData, NodeId};
+use crate::text::TextRange;
+
+/// Level given to short bold-only paragraphs that act as sub-headings (below `h6`).
+pub const BOLD_HEADING_LEVEL: u8 = 7;
+
+#[derive(Debug, Clone, Default)]
+pub struct Article {
+    pub headings: Vec<Heading>,
+    pub figures: Vec<Figure>,
+    pub embeds: Vec<Embed>,
+    pub links: Vec<Link>,
+    /// Ranges of ads and feed boilerplate (left out of the outline and of checks).
+    pub boilerplate: Vec<TextRange>,
+    /// Per DOM node: inside an ad or boilerplate region.
+    pub in_boilerplate: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub node: NodeId,
+    /// 1–6 for `h1`–`h6`, [`BOLD_HEADING_LEVEL`] for bold paragraphs.
+    pub level: u8,
+    pub text: String,
+    /// The whole element.
+    pub range: TextRange,
+    /// The heading text itself (between the tags).
+    pub text_range: TextRange,
+    pub id: Option<String>,
+}
+
+/// A value taken from an attribute, with the range of the raw value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttrValue {
+    pub value: String,
+    pub range: Option<TextRange>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub node: NodeId,
+    /// The `<img …>` start tag.
+    pub range: TextRange,
+    pub src: Option<AttrValue>,
+    pub alt: Option<AttrValue>,
+    pub width: Option<String>,
+    pub height: Option<String>,
+    pub srcset: Option<AttrValue>,
+    /// Inside `<noscript>` (the real image of a lazy-loading placeholder).
+    pub in_noscript: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Caption {
+    pub text: String,
+    pub range: TextRange,
+    pub node: NodeId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// The element that holds the image, caption and credit (a `figure`, a BBC
+    /// image placeholder, or the image itself).
+    pub node: NodeId,
+    pub range: TextRange,
+    pub image: Image,
+    /// Other copies of the same image (a `<noscript>` fallback or lazy placeholder).
+    pub duplicates: Vec<Image>,
+    pub caption: Option<Caption>,
+    /// Tracking pixels, spacers, icons: nothing should ask for their credit.
+    pub decorative: bool,
+}
+
+impl Figure {
+    /// Caption, else alt text.
+    pub fn label(&self) -> Option<String> {
+        self.caption
+            .as_ref()
+            .map(|c| c.text.clone())
+            .or_else(|| self.image.alt.as_ref().map(|a| a.value.trim().to_string()))
+            .filter(|s| !s.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmbedKind {
+    Tweet,
+    Instagram,
+    Facebook,
+    YouTube,
+    MediaPlayer,
+    Iframe,
+    Video,
+    Audio,
+}
+
+impl EmbedKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EmbedKind::Tweet => "Twitter post",
+            EmbedKind::Instagram => "Instagram post",
+            EmbedKind::Facebook => "Facebook post",
+            EmbedKind::YouTube => "YouTube video",
+            EmbedKind::MediaPlayer => "Media player",
+            EmbedKind::Iframe => "Embedded frame",
+            EmbedKind::Video => "Video",
+            EmbedKind::Audio => "Audio",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Embed {
+    pub node: NodeId,
+    pub kind: EmbedKind,
+    pub range: TextRange,
+    /// The original URL (from the placeholder attribute, the blockquote's link, or `src`).
+    pub url: Option<AttrValue>,
+    /// Whether any of the embedded content was captured (false for an empty shell).
+    pub captured: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub node: NodeId,
+    pub range: TextRange,
+    pub href: AttrValue,
+    pub text: String,
+}
+
+/// Build the article model of a parsed capture.
+pub fn build(capture: &Capture) -> Article {
+    let dom = &capture.dom;
+    let mut article = Article {
+        in_boilerplate: mark_boilerplate(dom),
+        ..Article::default()
+    };
+    let title = capture.header.title.as_ref().map(|t| t.text.trim());
+    let mut embed_nodes: Vec<NodeId> = Vec::new();
+
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let id = i as NodeId;
+        let NodeData::Element(el) = &node.data else {
+            continue;
+        };
+        if article.in_boilerplate[i] {
+            if is_boilerplate_root(dom, id, el)
+                && let Some(r) = el.range
+            {
+                article.boilerplate.push(r);
+            }
+            continue;
+        }
+        let Some(range) = el.range else { continue };
+        match el.name.as_str() {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let text = normalize_ws(&dom.text_of(id));
+                if text.is_empty() || (el.name == "h1" && Some(text.as_str()) == title) {
+                    continue;
+                }
+                let level = el.name.as_bytes()[1] - b'0';
+                article.headings.push(Heading {
+                    node: id,
+                    level,
+                    text_range: inner_text_range(dom, id).unwrap_or(range),
+                    text,
+                    range,
+                    id: el.attr("id").map(str::to_string),
+                });
+            }
+            "p" => {
+                if let Some(h) = bold_heading(dom, id, range) {
+                    article.headings.push(h);
+                }
+            }
+            "a" => {
+                if let Some(href) = attr_value(el, "href") {
+                    article.links.push(Link {
+                        node: id,
+                        range,
+                        href,
+                        text: normalize_ws(&dom.text_of(id)),
+                    });
+                }
+            }
+            _ => {}
+        }
+        if embed_nodes
+            .last()
+            .is_some_and(|&e| dom.ancestors(id).any(|a| a == e))
+        {
+            continue;
+        }
+        if let Some(embed) = classify_embed(dom, id, el, range) {
+            embed_nodes.push(id);
+            article.embeds.push(embed);
+        }
+    }
+
+    collect_figures(dom, &mut article, &embed_nodes);
+    article
+}
+
+fn attr_value(el: &Element, name: &str) -> Option<AttrValue> {
+    el.attr_full(name).map(|a| AttrValue {
+        value: a.value.clone(),
+        range: a.value_range,
+    })
+}
+
+/// Collapse runs of whitespace (including NBSP) and trim.
+pub fn normalize_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The source range of an element's text, trimmed of surrounding whitespace when the
+/// content is plain text.
+fn inner_text_range(dom: &Dom, id: NodeId) -> Option<TextRange> {
+    let el = dom.element(id)?;
+    let inner = el.spans?.inner()?;
+    // Narrow to the text nodes' ranges when they are known.
+    let texts: Vec<TextRange> = dom
+        .descendants(id)
+        .filter_map(|d| match &dom.node(d)?.data {
+            NodeData::Text(t) if !t.text.trim().is_empty() => t.range,
+            _ => None,
+        })
+        .collect();
+    match (texts.first(), texts.last()) {
+        (Some(first), Some(last)) => {
+            let mut r = first.cover(*last);
+            // Trim leading/trailing ASCII whitespace inside the range is left to the caller.
+            r.start = r.start.max(inner.start);
+            r.end = r.end.min(inner.end);
+            Some(r)
+        }
+        _ => Some(inner),
+    }
+}
+
+fn bold_heading(dom: &Dom, id: NodeId, range: TextRange) -> Option<Heading> {
+    // A paragraph whose only content is one <b>/<strong>, short, not a sentence.
+    let mut bold = None;
+    for &c in dom.children(id) {
+        match &dom.node(c)?.data {
+            NodeData::Text(t) if t.text.trim().is_empty() => {}
+            NodeData::Element(e) if matches!(e.name.as_str(), "b" | "strong") && bold.is_none() => {
+                bold = Some(c)
+            }
+            _ => return None,
+        }
+    }
+    let bold = bold?;
+    let text = normalize_ws(&dom.text_of(bold));
+    let chars = text.chars().count();
+    if chars == 0 || chars > 40 || text.ends_with(['。', '.', '！', '!', '？', '?', '，', ','])
+    {
+        return None;
+    }
+    Some(Heading {
+        node: id,
+        level: BOLD_HEADING_LEVEL,
+        text_range: inner_text_range(dom, bold).unwrap_or(range),
+        text,
+        range,
+        id: None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Ads and boilerplate
+
+fn is_boilerplate_root(dom: &Dom, id: NodeId, el: &Element) -> bool {
+    is_ad(el) || is_feed_footer(dom, id, el)
+}
+
+fn is_ad(el: &Element) -> bool {
+    if el.attr("data-e2e") == Some("advertisement") {
+        return true;
+    }
+    if let Some(label) = el.attr("aria-label") {
+        let l = label.trim();
+        if l.starts_with("广告") || l.starts_with("廣告") || l.eq_ignore_ascii_case("advertisement")
+        {
+            return true;
+        }
+    }
+    if el.attr("data-tms-ad-type").is_some() || el.attr("data-ad-slot").is_some() {
+        return true;
+    }
+    if el
+        .attr("id")
+        .is_some_and(|i| i.starts_with("dotcom-") || i.starts_with("div-gpt-ad"))
+    {
+        return true;
+    }
+    el.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace().any(|c| {
+            matches!(
+                c,
+                "m-block-ad" | "advert" | "advertisement" | "ad-slot" | "adsbygoogle"
+            ) || c.starts_with("ad-container")
+        })
+    }) || el.name.contains("class=\"m-block-ad")
+}
+
+fn is_feed_footer(dom: &Dom, id: NodeId, el: &Element) -> bool {
+    if !matches!(el.name.as_str(), "p" | "div" | "a" | "footer" | "hr") {
+        return false;
+    }
+    // Only small elements: the footer is a line, not the whole article.
+    if el.range.is_none_or(|r| r.len() > 600) {
+        return false;
+    }
+    let text = dom.text_of(id);
+    text.contains("获取更多RSS") || text.contains("獲取更多RSS")
+}
+
+fn mark_boilerplate(dom: &Dom) -> Vec<bool> {
+    let mut marks = vec![false; dom.nodes.len()];
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let inherited = node.parent.is_some_and(|p| marks[p as usize]);
+        marks[i] = inherited
+            || match &node.data {
+                NodeData::Element(el) => {
+                    matches!(el.name.as_str(), "script" | "style" | "template" | "head")
+                        || is_boilerplate_root(dom, i as NodeId, el)
+                }
+                _ => false,
+            };
+    }
+    marks
+}
+
+// ---------------------------------------------------------------------------------------
+// Embeds
+
+fn has_content(dom: &Dom, id: NodeId) -> bool {
+    dom.descendants(id)
+        .any(|d| match &dom.node(d).map(|n| &n.data) {
+            Some(NodeData::Text(t)) => !t.text.trim().is_empty(),
+            Some(NodeData::Element(e)) => matches!(
+                e.name.as_str(),
+                "img" | "iframe" | "video" | "audio" | "blockquote" | "a" | "picture"
+            ),
+            _ => false,
+        })
+}
+
+fn kind_from_url(url: &str) -> Option<EmbedKind> {
+    let lower = url.to_ascii_lowercase();
+    let host_has = |h: &str| lower.contains(h);
+    if host_has("twitter.com/") || host_has("x.com/") {
+        Some(EmbedKind::Tweet)
+    } else if host_has("instagram.com/") {
+        Some(EmbedKind::Instagram)
+    } else if host_has("facebook.com/") {
+        Some(EmbedKind::Facebook)
+    } else if host_has("youtube.com/") || host_has("youtu.be/") || host_has("youtube-nocookie.com/")
+    {
+        Some(EmbedKind::YouTube)
+    } else {
+        None
+    }
+}
+
+fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Option<Embed> {
+    // BBC placeholders: data-e2e="twitter-embed-<url>", "instagram-embed-<url>", …
+    if let Some(attr) = el.attr_full("data-e2e") {
+        let v = attr.value.as_str();
+        if let Some(pos) = v.find("-embed-") {
+            let prefix = &v[..pos];
+            let url_start = pos + "-embed-".len();
+            let url = v.get(url_start..).unwrap_or("").to_string();
+            let kind = match prefix {
+                "twitter" => EmbedKind::Tweet,
+                "instagram" => EmbedKind::Instagram,
+                "facebook" => EmbedKind::Facebook,
+                "youtube" => EmbedKind::YouTube,
+                _ => kind_from_url(&url).unwrap_or(EmbedKind::Iframe),
+            };
+            return Some(Embed {
+                node: id,
+                kind,
+                range,
+                url: (!url.is_empty()).then(|| AttrValue {
+                    range: attr
+                        .value_range
+                        .map(|r| TextRange::new(r.start + url_start, r.end))
+                        .filter(|r| r.len() == url.len()),
+                    value: url,
+                }),
+                captured: has_content(dom, id),
+            });
+        }
+        if v == "media-player" {
+            let iframe = dom.descendants(id).find(|&d| {
+                dom.element(d)
+                    .is_some_and(|e| matches!(e.name.as_str(), "iframe" | "video" | "audio"))
+            });
+            let url = iframe
+                .and_then(|f| dom.element(f))
+                .and_then(|e| attr_value(e, "src"));
+            return Some(Embed {
+                node: id,
+                kind: EmbedKind::MediaPlayer,
+                range,
+                captured: url.as_ref().is_some_and(|u| !u.value.trim().is_empty()),
+                url,
+            });
+        }
+    }
+    match el.name.as_str() {
+        "blockquote" => {
+            let class = el.attr("class").unwrap_or("");
+            let kind = if class.contains("twitter-tweet") || class.contains("twitter-video") {
+                EmbedKind::Tweet
+            } else if class.contains("instagram-media") {
+                EmbedKind::Instagram
+            } else if class.contains("fb-xfbml") || class.contains("fb-post") {
+                EmbedKind::Facebook
+            } else {
+                return None;
+            };
+            let url = el
+                .attr_full("data-instgrm-permalink")
+                .map(|a| AttrValue {
+                    value: a.value.clone(),
+                    range: a.value_range,
+                })
+                .or_else(|| {
+                    dom.descendants(id)
+                        .filter_map(|d| dom.element(d))
+                        .filter(|e| e.name == "a")
+                        .filter_map(|e| attr_value(e, "href"))
+                        .filter(|h| kind_from_url(&h.value) == Some(kind))
+                        .last()
+                });
+            Some(Embed {
+                node: id,
+                kind,
+                range,
+                url,
+                captured: !dom.text_of(id).trim().is_empty(),
+            })
+        }
+        "iframe" | "video" | "audio" | "embed" => {
+            let src = attr_value(el, "src")
+                .or_else(|| attr_value(el, "data-src"))
+                .or_else(|| {
+                    dom.children(id)
+                        .iter()
+                        .filter_map(|&c| dom.element(c))
+                        .find(|e| e.name == "source")
+                        .and_then(|e| attr_value(e, "src"))
+                });
+            let kind = match el.name.as_str() {
+                "video" => EmbedKind::Video,
+                "audio" => EmbedKind::Audio,
+                _ => src
+                    .as_ref()
+                    .and_then(|s| kind_from_url(&s.value))
+                    .unwrap_or(EmbedKind::Iframe),
+            };
+            Some(Embed {
+                node: id,
+                kind,
+                range,
+                captured: src.as_ref().is_some_and(|s| !s.value.trim().is_empty()),
+                url: src,
+            })
+        }
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures
+
+fn image_of(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Image {
+    Image {
+        node: id,
+        range: el.spans.map(|s| s.start_tag).unwrap_or(range),
+        src: attr_value(el, "src")
+            .filter(|s| !s.value.trim().is_empty())
+            .or_else(|| attr_value(el, "data-src"))
+            .or_else(|| attr_value(el, "data-original")),
+        alt: attr_value(el, "alt"),
+        width: el.attr("width").map(str::to_string),
+        height: el.attr("height").map(str::to_string),
+        srcset: attr_value(el, "srcset").or_else(|| attr_value(el, "data-srcset")),
+        in_noscript: dom
+            .ancestors(id)
+            .any(|a| dom.element(a).is_some_and(|e| e.name == "noscript")),
+    }
+}
+
+/// The element that groups an image with its caption: the nearest `figure`, BBC
+/// `data-e2e="image-placeholder"`, WordPress `.wp-caption`, or a `<noscript>`'s parent.
+fn figure_container(dom: &Dom, id: NodeId) -> NodeId {
+    for (depth, a) in dom.ancestors(id).enumerate() {
+        let Some(e) = dom.element(a) else { break };
+        if e.name == "figure"
+            || e.attr("data-e2e") == Some("image-placeholder")
+            || e.has_class("wp-caption")
+            || e.attr("role") == Some("figure")
+        {
+            return a;
+        }
+        if e.name == "noscript" {
+            return dom.parent(a).unwrap_or(a);
+        }
+        if depth >= 4 || matches!(e.name.as_str(), "p" | "body" | "main" | "article") {
+            break;
+        }
+    }
+    id
+}
+
+fn looks_decorative(img: &Image) -> bool {
+    let tiny = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|s| s.trim().trim_end_matches("px").parse::<f64>().ok())
+            .is_some_and(|n| n <= 2.0)
+    };
+    if tiny(&img.width) || tiny(&img.height) {
+        return true;
+    }
+    let src = img
+        .src
+        .as_ref()
+        .map(|s| s.value.to_ascii_lowercase())
+        .unwrap_or_default();
+    [
+        "spacer",
+        "pixel.gif",
+        "1x1",
+        "blank.gif",
+        "transparent.gif",
+        "zoom",
+        "/icons/",
+        "icon-",
+        "grey-placeholder",
+        "/beacon",
+    ]
+    .iter()
+    .any(|m| src.contains(m))
+}
+
+fn find_caption(dom: &Dom, container: NodeId) -> Option<Caption> {
+    for d in std::iter::once(container).chain(dom.descendants(container)) {
+        let Some(e) = dom.element(d) else { continue };
+        if e.name == "figcaption" || e.has_class("wp-caption-text") || e.has_class("caption") {
+            let text = normalize_ws(&dom.text_of(d));
+            if !text.is_empty() {
+                return Some(Caption {
+                    range: inner_text_range(dom, d).or(e.range)?,
+                    text,
+                    node: d,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
+    let mut figures: Vec<Figure> = Vec::new();
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let id = i as NodeId;
+        let NodeData::Element(el) = &node.data else {
+            continue;
+        };
+        if el.name != "img" || article.in_boilerplate[i] {
+            continue;
+        }
+        let Some(range) = el.range else { continue };
+        // Posters of media players and images inside embeds belong to the embed.
+        if dom.ancestors(id).any(|a| embed_nodes.contains(&a)) {
+            continue;
+        }
+        let image = image_of(dom, id, el, range);
+        let container = figure_container(dom, id);
+        if let Some(fig) = figures
+            .iter_mut()
+            .rev()
+            .take(2)
+            .find(|f| f.node == container && container != id)
+        {
+            // A placeholder and its noscript copy count once; the noscript one is real.
+            if image.in_noscript && !fig.image.in_noscript {
+                let old = std::mem::replace(&mut fig.image, image);
+                fig.duplicates.push(old);
+            } else {
+                fig.duplicates.push(image);
+            }
+            continue;
+        }
+        let container_el = dom.element(container);
+        let fig_range = container_el.and_then(|e| e.range).unwrap_or(range);
+        let caption = if container != id {
+            find_caption(dom, container)
+        } else {
+            None
+        };
+        let empty_alt = image
+            .alt
+            .as_ref()
+            .is_some_and(|a| a.value.trim().is_empty());
+        let decorative = looks_decorative(&image)
+            || el.attr("role") == Some("presentation")
+            || (empty_alt && caption.is_none())
+            || el.attr("aria-hidden") == Some("true")
+                && caption.is_none()
+                && image.alt.as_ref().is_none_or(|a| a.value.trim().is_empty());
+        figures.push(Figure {
+            node: container,
+            range: fig_range,
+            image,
+            duplicates: Vec::new(),
+            caption,
+            decorative,
+        });
+    }
+    article.figures = figures;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,33 @@
+use crate::ide::Analysis;
+
+#[test]
+fn seed_like_model() {
+    let text = "<!--1679425984000-->\n[T](https://www.bbc.com/zhongwen/simp/a-1)\n------\n\n<main><div><h2 id=\"s\">节</h2></div><section aria-label=\"广告 2\" data-e2e=\"advertisement\"><div><h2>Ad</h2></div></section><div data-e2e=\"twitter-embed-https://twitter.com/x/status/1\"><div><div></div></div></div><div data-e2e=\"image-placeholder\"><img src=\"a.jpg\" alt=\"图\" width=\"976\" height=\"549\"><noscript><img src=\"b.jpg\" alt=\"图\"></noscript></div><p><b>小标题</b></p><img src=\"pixel.gif\" width=\"1\" height=\"1\"></main>";
+    let a = Analysis::new(text);
+    let headings: Vec<_> = a
+        .article
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str()))
+        .collect();
+    assert_eq!(headings, [(2, "节"), (7, "小标题")]);
+    assert_eq!(a.article.embeds.len(), 1);
+    assert!(!a.article.embeds[0].captured);
+    assert_eq!(
+        a.article.embeds[0].url.as_ref().unwrap().value,
+        "https://twitter.com/x/status/1"
+    );
+    let url_range = a.article.embeds[0].url.as_ref().unwrap().range.unwrap();
+    assert_eq!(
+        &text[url_range.start..url_range.end],
+        "https://twitter.com/x/status/1"
+    );
+    assert_eq!(a.article.figures.len(), 2);
+    assert_eq!(
+        a.article.figures[0].image.src.as_ref().unwrap().value,
+        "b.jpg"
+    );
+    assert_eq!(a.article.figures[0].duplicates.len(), 1);
+    assert!(a.article.figures[1].decorative);
+    assert_eq!(a.article.boilerplate.len(), 1);
+}

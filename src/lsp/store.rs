@@ -1,0 +1,151 @@
+//! The document store: open documents as ropes with versions, and immutable snapshots from
+//! which every request computes. Edits are applied synchronously, in arrival order.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::ide::Analysis;
+use crate::lsp::convert;
+use crate::text::{Encoding, LineIndex};
+
+/// One version of a document. Cheap to clone (the rope shares its chunks); the analysis is
+/// computed at most once, on first demand.
+pub struct Snapshot {
+    pub uri: Uri,
+    pub version: i32,
+    pub index: LineIndex,
+    analysis: OnceLock<Option<Arc<Analysis>>>,
+}
+
+impl Snapshot {
+    /// The analysis of this version, computed on first use. `None` when the analysis
+    /// panicked (logged; the request answers `null` and the server keeps serving).
+    pub fn analysis(&self) -> Option<Arc<Analysis>> {
+        self.analysis
+            .get_or_init(|| {
+                let text = self.index.rope().to_string();
+                match catch_unwind(AssertUnwindSafe(|| Analysis::new(&text))) {
+                    Ok(a) => Some(Arc::new(a)),
+                    Err(_) => {
+                        tracing::error!(uri = self.uri.as_str(), "analysis panicked");
+                        None
+                    }
+                }
+            })
+            .clone()
+    }
+
+    pub fn text(&self) -> String {
+        self.index.rope().to_string()
+    }
+}
+
+struct Document {
+    rope: Rope,
+    version: i32,
+    snapshot: Option<Arc<Snapshot>>,
+}
+
+/// Why an edit was not applied.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EditError {
+    UnknownDocument,
+    StaleVersion { current: i32, got: i32 },
+}
+
+#[derive(Default)]
+pub struct Store {
+    docs: Mutex<HashMap<Uri, Document>>,
+}
+
+impl Store {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, Document>> {
+        self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn open(&self, uri: Uri, version: i32, text: &str) {
+        self.lock().insert(
+            uri,
+            Document {
+                rope: Rope::from_str(text),
+                version,
+                snapshot: None,
+            },
+        );
+    }
+
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.lock().remove(uri).is_some()
+    }
+
+    /// Apply content changes (incremental or full) in order. Versions must increase.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        enc: Encoding,
+    ) -> Result<(), EditError> {
+        let mut docs = self.lock();
+        let doc = docs.get_mut(uri).ok_or(EditError::UnknownDocument)?;
+        if version <= doc.version {
+            return Err(EditError::StaleVersion {
+                current: doc.version,
+                got: version,
+            });
+        }
+        for change in changes {
+            apply_change(&mut doc.rope, change, enc);
+        }
+        doc.version = version;
+        doc.snapshot = None;
+        Ok(())
+    }
+
+    /// The current snapshot of a document, or `None` when it is not open.
+    pub fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let mut docs = self.lock();
+        let doc = docs.get_mut(uri)?;
+        if let Some(s) = &doc.snapshot {
+            return Some(s.clone());
+        }
+        let snap = Arc::new(Snapshot {
+            uri: uri.clone(),
+            version: doc.version,
+            index: LineIndex::from_rope(doc.rope.clone()),
+            analysis: OnceLock::new(),
+        });
+        doc.snapshot = Some(snap.clone());
+        Some(snap)
+    }
+
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.lock().get(uri).map(|d| d.version)
+    }
+
+    pub fn uris(&self) -> Vec<Uri> {
+        self.lock().keys().cloned().collect()
+    }
+}
+
+/// Apply one LSP content change to a rope. Out-of-range positions clamp; an inverted range
+/// is normalised. Never panics.
+pub fn apply_change(rope: &mut Rope, change: &TextDocumentContentChangeEvent, enc: Encoding) {
+    match change.range {
+        None => *rope = Rope::from_str(&change.text),
+        Some(range) => {
+            let index = LineIndex::from_rope(rope.clone());
+            let a = index.offset(convert::line_col(range.start), enc);
+            let b = index.offset(convert::line_col(range.end), enc);
+            let (start, end) = if a <= b { (a, b) } else { (b, a) };
+            let start_char = rope.byte_to_char(start);
+            let end_char = rope.byte_to_char(end);
+            rope.remove(start_char..end_char);
+            rope.insert(start_char, &change.text);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Text primitives: byte ranges and the line index that converts byte offsets to
+//! `(line, column)` positions in UTF-8, UTF-16 or UTF-32 code units.
+//!
+//! The index is a thin wrapper over an immutable [`ropey::Rope`]: every conversion is
+//! `O(log n)` in the document size, whatever the length of the line. Capture bodies are a
+//! single physical line of 10^5+ columns, so a per-line scan is not an option.
+
+use ropey::Rope;
+
+/// A half-open byte range `start..end` into a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+    /// Whether `offset` lies in the range (the end is inclusive so that a cursor right
+    /// after a token still "touches" it).
+    pub fn touches(self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+    pub fn contains(self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+    pub fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    pub fn shift(self, by: usize) -> TextRange {
+        TextRange::new(self.start + by, self.end + by)
+    }
+    /// The text this range covers, or `None` when it is out of bounds or not on char boundaries.
+    pub fn slice(self, text: &str) -> Option<&str> {
+        text.get(self.start..self.end)
+    }
+}
+
+/// The unit a column is counted in; LSP's `positionEncoding`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+/// A zero-based line and column (in the code units of some [`Encoding`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Byte offset ⇄ line/column conversions over a rope snapshot.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    rope: Rope,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        Self {
+            rope: Rope::from_str(text),
+        }
+    }
+
+    /// Wrap an existing rope (cloning a rope is `O(1)`: the chunks are shared).
+    pub fn from_rope(rope: Rope) -> Self {
+        Self { rope }
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rope.len_bytes() == 0
+    }
+
+    /// Number of lines as LSP counts them (a trailing line break opens an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.rope.len_lines()
+    }
+
+    /// Clamp `offset` to the document and back to the start of the char it falls in.
+    pub fn clamp_offset(&self, offset: usize) -> usize {
+        let offset = offset.min(self.rope.len_bytes());
+        let ch = self.rope.byte_to_char(offset);
+        self.rope.char_to_byte(ch)
+    }
+
+    /// Byte offset of the start of `line`, clamped to the document.
+    fn line_start(&self, line: usize) -> usize {
+        if line >= self.rope.len_lines() {
+            self.rope.len_bytes()
+        } else {
+            self.rope.line_to_byte(line)
+        }
+    }
+
+    /// Byte offset of the end of `line`'s content (before its line break).
+    fn line_content_end(&self, line: usize) -> usize {
+        if line + 1 >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let next = self.rope.line_to_byte(line + 1);
+        let mut end = next;
+        // Step back over "\n", "\r\n" or "\r".
+        if end > 0 && self.rope.byte(end - 1) == b'\n' {
+            end -= 1;
+        }
+        if end > 0 && self.rope.byte(end - 1) == b'\r' {
+            end -= 1;
+        }
+        end.max(self.line_start(line))
+    }
+
+    fn units_before(&self, offset: usize, enc: Encoding) -> usize {
+        match enc {
+            Encoding::Utf8 => offset,
+            Encoding::Utf16 => self.rope.char_to_utf16_cu(self.rope.byte_to_char(offset)),
+            Encoding::Utf32 => self.rope.byte_to_char(offset),
+        }
+    }
+
+    fn offset_of_units(&self, units: usize, enc: Encoding) -> usize {
+        match enc {
+            Encoding::Utf8 => self.clamp_offset(units),
+            Encoding::Utf16 => {
+                let units = units.min(self.rope.len_utf16_cu());
+                self.rope.char_to_byte(self.rope.utf16_cu_to_char(units))
+            }
+            Encoding::Utf32 => self.rope.char_to_byte(units.min(self.rope.len_chars())),
+        }
+    }
+
+    /// The position of a byte offset. Offsets past the end clamp to the end; offsets
+    /// inside a char or a `\r\n` pair resolve to the start of that char.
+    pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
+        let offset = self.clamp_offset(offset);
+        let line = self.rope.byte_to_line(offset);
+        let start = self.line_start(line);
+        let offset = offset.min(self.line_content_end(line));
+        let col = self.units_before(offset, enc) - self.units_before(start, enc);
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The byte offset of a position. A line past the end gives the end of the document;
+    /// a column past the end of its line gives the end of that line (as LSP asks).
+    pub fn offset(&self, pos: LineCol, enc: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let start = self.line_start(line);
+        let end = self.line_content_end(line);
+        let base = self.units_before(start, enc);
+        let target = base.saturating_add(pos.col as usize);
+        let offset = self.offset_of_units(target, enc);
+        offset.clamp(start, end)
+    }
+
+    pub fn range(&self, range: TextRange, enc: Encoding) -> (LineCol, LineCol) {
+        (
+            self.line_col(range.start, enc),
+            self.line_col(range.end, enc),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,103 @@
+use super::*;
+use proptest::prelude::*;
+
+const ENCODINGS: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
+
+#[test]
+fn columns_in_each_encoding() {
+    // "a" (1 byte) "中" (3 bytes, 1 utf-16 unit) "😀" (4 bytes, 2 utf-16 units) "b"
+    let text = "x\r\na中😀b\ny";
+    let index = LineIndex::new(text);
+    let b = text.find('b').unwrap();
+    assert_eq!(
+        index.line_col(b, Encoding::Utf8),
+        LineCol { line: 1, col: 8 }
+    );
+    assert_eq!(
+        index.line_col(b, Encoding::Utf16),
+        LineCol { line: 1, col: 4 }
+    );
+    assert_eq!(
+        index.line_col(b, Encoding::Utf32),
+        LineCol { line: 1, col: 3 }
+    );
+    for enc in ENCODINGS {
+        let pos = index.line_col(b, enc);
+        assert_eq!(index.offset(pos, enc), b, "{enc:?}");
+    }
+}
+
+#[test]
+fn crlf_is_one_break_and_columns_clamp() {
+    let text = "ab\r\ncd";
+    let index = LineIndex::new(text);
+    assert_eq!(index.line_count(), 2);
+    // Offset of the '\n' in "\r\n" resolves to the end of line 0.
+    assert_eq!(
+        index.line_col(3, Encoding::Utf16),
+        LineCol { line: 0, col: 2 }
+    );
+    // A column past the end of the line clamps to the line end, not into the next line.
+    assert_eq!(
+        index.offset(LineCol { line: 0, col: 99 }, Encoding::Utf16),
+        2
+    );
+    // A line past the end clamps to the end of the document.
+    assert_eq!(index.offset(LineCol { line: 9, col: 0 }, Encoding::Utf8), 6);
+}
+
+#[test]
+fn unicode_line_separators_are_not_line_breaks() {
+    let index = LineIndex::new("a\u{2028}b\u{85}c");
+    assert_eq!(index.line_count(), 1);
+}
+
+#[test]
+fn utf8_column_inside_a_char_rounds_down() {
+    let text = "中文";
+    let index = LineIndex::new(text);
+    assert_eq!(index.offset(LineCol { line: 0, col: 4 }, Encoding::Utf8), 3);
+    // An offset inside a surrogate pair's char resolves to the char's start.
+    let index = LineIndex::new("😀x");
+    assert_eq!(
+        index.offset(LineCol { line: 0, col: 1 }, Encoding::Utf16),
+        0
+    );
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("a"),
+            Just("中"),
+            Just("😀"),
+            Just("\r\n"),
+            Just("\n"),
+            Just("\r"),
+            Just("é"),
+            Just("\u{2028}"),
+            Just(" ")
+        ],
+        0..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #[test]
+    fn positions_round_trip(text in text_strategy(), pick in 0usize..200) {
+        let index = LineIndex::new(&text);
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            // An offset between '\r' and '\n' is not a position LSP can name.
+            .filter(|&i| !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n')))
+            .collect();
+        let offset = boundaries[pick % boundaries.len()];
+        for enc in ENCODINGS {
+            let pos = index.line_col(offset, enc);
+            prop_assert_eq!(index.offset(pos, enc), offset);
+        }
+    }
+}
