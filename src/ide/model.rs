@@ -2,6 +2,8 @@
 //! caption, credit), embeds, links, and the ads and feed boilerplate to leave out. Built
 //! once per document version from the parsed [`Capture`]; plain data with byte ranges.
 
+use crate::ide::credit_text::CreditRules;
+use crate::ide::credits::{self, Credit};
 use crate::syntax::Capture;
 use crate::syntax::html::{Dom, Element, NodeData, NodeId};
 use crate::text::TextRange;
@@ -72,6 +74,8 @@ pub struct Figure {
     /// Other copies of the same image (a `<noscript>` fallback or lazy placeholder).
     pub duplicates: Vec<Image>,
     pub caption: Option<Caption>,
+    /// Who the image is credited to, and where that was written.
+    pub credit: Option<Credit>,
     /// Tracking pixels, spacers, icons: nothing should ask for their credit.
     pub decorative: bool,
 }
@@ -133,8 +137,8 @@ pub struct Link {
     pub text: String,
 }
 
-/// Build the article model of a parsed capture.
-pub fn build(capture: &Capture) -> Article {
+/// Build the article model of a parsed capture (`text` is the file it was parsed from).
+pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
     let dom = &capture.dom;
     let mut article = Article {
         in_boilerplate: mark_boilerplate(dom),
@@ -203,6 +207,9 @@ pub fn build(capture: &Capture) -> Article {
     }
 
     collect_figures(dom, &mut article, &embed_nodes);
+    for fig in &mut article.figures {
+        fig.credit = credits::find(text, dom, fig, rules);
+    }
     article
 }
 
@@ -515,9 +522,22 @@ fn image_of(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Image {
 fn figure_container(dom: &Dom, id: NodeId) -> NodeId {
     for (depth, a) in dom.ancestors(id).enumerate() {
         let Some(e) = dom.element(a) else { break };
+        let figure_class = e.attr("class").is_some_and(|c| {
+            c.split_ascii_whitespace().any(|c| {
+                matches!(
+                    c,
+                    "wp-caption"
+                        | "media-landscape"
+                        | "media-portrait"
+                        | "media-with-caption"
+                        | "image-inline"
+                        | "captioned"
+                )
+            })
+        });
         if e.name == "figure"
+            || figure_class
             || e.attr("data-e2e") == Some("image-placeholder")
-            || e.has_class("wp-caption")
             || e.attr("role") == Some("figure")
         {
             return a;
@@ -562,21 +582,90 @@ fn looks_decorative(img: &Image) -> bool {
     .any(|m| src.contains(m))
 }
 
+fn is_caption_element(e: &Element) -> bool {
+    e.name == "figcaption"
+        || [
+            "wp-caption-text",
+            "image-caption",
+            "media-caption__text",
+            "caption",
+            "Image_caption",
+        ]
+        .iter()
+        .any(|c| e.has_class(c))
+}
+
+fn caption_of(dom: &Dom, node: NodeId) -> Option<Caption> {
+    let e = dom.element(node)?;
+    // BBC 2020: figcaption holds an off-screen "Image caption" label and the text.
+    let target = dom
+        .descendants(node)
+        .find(|&d| {
+            dom.element(d)
+                .is_some_and(|e| e.has_class("media-caption__text"))
+        })
+        .unwrap_or(node);
+    let text = normalize_ws(&dom.text_of(target));
+    if text.is_empty() {
+        return None;
+    }
+    Some(Caption {
+        range: inner_text_range(dom, target).or(e.range)?,
+        text,
+        node: target,
+    })
+}
+
+/// The caption inside the figure container, else right after it (Reuters puts the
+/// figcaption after the figure; feeds put `<div><small>caption</small></div>` after the
+/// image).
 fn find_caption(dom: &Dom, container: NodeId) -> Option<Caption> {
     for d in std::iter::once(container).chain(dom.descendants(container)) {
-        let Some(e) = dom.element(d) else { continue };
-        if e.name == "figcaption" || e.has_class("wp-caption-text") || e.has_class("caption") {
-            let text = normalize_ws(&dom.text_of(d));
-            if !text.is_empty() {
-                return Some(Caption {
-                    range: inner_text_range(dom, d).or(e.range)?,
-                    text,
-                    node: d,
-                });
-            }
+        if dom.element(d).is_some_and(is_caption_element)
+            && let Some(c) = caption_of(dom, d)
+        {
+            return Some(c);
         }
     }
-    None
+    let next = next_element_sibling(dom, container)?;
+    let e = dom.element(next)?;
+    if is_caption_element(e) {
+        return caption_of(dom, next);
+    }
+    // <div><small>caption</small></div>
+    let kids: Vec<NodeId> = dom
+        .children(next)
+        .iter()
+        .copied()
+        .filter(|&c| !matches!(dom.node(c).map(|n| &n.data), Some(NodeData::Text(t)) if t.text.trim().is_empty()))
+        .collect();
+    if e.name == "small" {
+        return caption_of(dom, next);
+    }
+    match kids.as_slice() {
+        [only]
+            if dom
+                .element(*only)
+                .is_some_and(|k| k.name == "small" || is_caption_element(k)) =>
+        {
+            caption_of(dom, *only)
+        }
+        _ => None,
+    }
+}
+
+fn next_element_sibling(dom: &Dom, id: NodeId) -> Option<NodeId> {
+    let parent = dom.parent(id)?;
+    let siblings = dom.children(parent);
+    let pos = siblings.iter().position(|&c| c == id)?;
+    siblings[pos + 1..]
+        .iter()
+        .copied()
+        .find(|&c| match dom.node(c).map(|n| &n.data) {
+            Some(NodeData::Element(_)) => true,
+            Some(NodeData::Text(t)) => !t.text.trim().is_empty() && false,
+            _ => false,
+        })
 }
 
 fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
@@ -613,11 +702,7 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
         }
         let container_el = dom.element(container);
         let fig_range = container_el.and_then(|e| e.range).unwrap_or(range);
-        let caption = if container != id {
-            find_caption(dom, container)
-        } else {
-            None
-        };
+        let caption = find_caption(dom, container);
         let empty_alt = image
             .alt
             .as_ref()
@@ -634,6 +719,7 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
             image,
             duplicates: Vec::new(),
             caption,
+            credit: None,
             decorative,
         });
     }

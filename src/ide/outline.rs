@@ -217,7 +217,7 @@ pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<TextRange> {
                 }
             }
             if let Some(s) = el.spans {
-                if s.start_tag.touches(offset) {
+                if s.start_tag.contains(offset) {
                     ranges.push(s.start_tag);
                 } else if let Some(inner) = s.inner().filter(|r| r.touches(offset)) {
                     ranges.push(inner);

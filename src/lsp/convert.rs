@@ -143,8 +143,67 @@ pub fn diagnostic(
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        code_description: d
+            .rule()
+            .and_then(|r| r.doc_url().parse().ok())
+            .map(|href| lsp::CodeDescription { href }),
         source: Some("capture-lsp".into()),
         message: format!("{} ({})", d.message, d.name),
+        data: Some(serde_json::json!({ "name": d.name })),
         ..Default::default()
+    }
+}
+
+pub fn hover(
+    index: &LineIndex,
+    h: &crate::ide::hover::HoverResult,
+    enc: Encoding,
+    markdown: bool,
+) -> lsp::Hover {
+    let contents = if markdown {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown.clone(),
+        }
+    } else {
+        lsp::MarkupContent {
+            kind: lsp::MarkupKind::PlainText,
+            value: h.plaintext(),
+        }
+    };
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(contents),
+        range: Some(range(index, h.range, enc)),
+    }
+}
+
+pub fn document_link(
+    index: &LineIndex,
+    l: &crate::ide::links::DocLink,
+    enc: Encoding,
+) -> Option<lsp::DocumentLink> {
+    let target: lsp::Uri = l.target.parse().ok()?;
+    Some(lsp::DocumentLink {
+        range: range(index, l.range, enc),
+        target: Some(target),
+        tooltip: Some(l.tooltip.clone()),
+        data: None,
+    })
+}
+
+pub fn inlay_hint(
+    index: &LineIndex,
+    h: &crate::ide::links::InlayHint,
+    enc: Encoding,
+) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(index, h.offset, enc),
+        label: lsp::InlayHintLabel::String(h.label.clone()),
+        kind: None,
+        text_edits: None,
+        tooltip: h.tooltip.clone().map(lsp::InlayHintTooltip::String),
+        padding_left: Some(false),
+        padding_right: Some(false),
+        data: None,
     }
 }

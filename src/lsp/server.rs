@@ -7,9 +7,11 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::ide::config::Config;
 use crate::ide::{self, Analysis};
-use crate::lsp::convert;
+use crate::lsp::settings::Settings;
 use crate::lsp::store::{EditError, Snapshot, Store};
+use crate::lsp::{checks, convert};
 use crate::text::{Encoding, LineIndex};
 
 pub struct Backend {
@@ -22,6 +24,15 @@ pub struct Backend {
 struct State {
     encoding: Encoding,
     markdown_hover: bool,
+    /// Effective settings (diagnostics, credits, hover); see `lsp::settings`.
+    config: Arc<Config>,
+    settings: Settings,
+    /// Bumped on every settings change (part of pull-diagnostics result ids).
+    config_generation: u64,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); no push then.
+    pull_diagnostics: bool,
+    /// The client answers `workspace/configuration`.
+    configuration: bool,
 }
 
 impl Backend {
@@ -37,8 +48,48 @@ impl Backend {
         self.state.read().map(|s| s.clone()).unwrap_or_default()
     }
 
+    fn hover_options(&self) -> ide::hover::HoverOptions {
+        ide::hover::HoverOptions::default()
+    }
+
     fn encoding(&self) -> Encoding {
         self.state().encoding
+    }
+
+    fn config(&self) -> Arc<Config> {
+        self.state().config
+    }
+
+    /// Recompute the effective settings (after re-reading the client section and the
+    /// settings file), report problems, and refresh diagnostics of every open document.
+    async fn reload_settings(&self, pushed: Option<serde_json::Value>) {
+        let ask = self.state().configuration;
+        let section = if ask {
+            Some(checks::fetch_section(&self.client).await)
+        } else {
+            pushed
+        };
+        let (problems, pull) = {
+            let Ok(mut s) = self.state.write() else {
+                return;
+            };
+            if let Some(v) = section {
+                s.settings.workspace = v;
+            }
+            s.settings.reload_file();
+            let (config, problems) = s.settings.effective();
+            s.config = Arc::new(config);
+            s.config_generation += 1;
+            (problems, s.pull_diagnostics)
+        };
+        checks::report_problems(&self.client, &problems).await;
+        if pull {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        } else {
+            for uri in self.store.uris() {
+                self.schedule_diagnostics(uri);
+            }
+        }
     }
 
     /// The analysed snapshot of a document, computed off the async runtime. `None` for
@@ -58,7 +109,15 @@ impl Backend {
     fn schedule_diagnostics(&self, uri: Uri) {
         let store = self.store.clone();
         let client = self.client.clone();
-        let enc = self.encoding();
+        let State {
+            encoding: enc,
+            config,
+            pull_diagnostics,
+            ..
+        } = self.state();
+        if pull_diagnostics {
+            return;
+        }
         tokio::spawn(async move {
             let Some(snap) = store.snapshot(&uri) else {
                 return;
@@ -66,7 +125,7 @@ impl Backend {
             let s = snap.clone();
             let diags = tokio::task::spawn_blocking(move || {
                 let analysis = s.analysis()?;
-                Some(diagnostics(&s.index, &analysis, enc))
+                Some(checks::lsp_diagnostics(&s.index, &analysis, &config, enc))
             })
             .await
             .ok()
@@ -81,13 +140,6 @@ impl Backend {
                 .await;
         });
     }
-}
-
-fn diagnostics(index: &LineIndex, analysis: &Analysis, enc: Encoding) -> Vec<Diagnostic> {
-    ide::diagnostics::diagnostics(analysis)
-        .into_iter()
-        .map(|d| convert::diagnostic(index, &d, enc))
-        .collect()
 }
 
 impl LanguageServer for Backend {
@@ -105,10 +157,28 @@ impl LanguageServer for Backend {
             .and_then(|t| t.hover.as_ref())
             .and_then(|h| h.content_format.as_ref())
             .is_none_or(|f| f.contains(&MarkupKind::Markdown));
+        let settings = Settings::from_initialize(&params);
+        let (config, problems) = settings.effective();
+        let pull_diagnostics = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        let configuration = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
         if let Ok(mut s) = self.state.write() {
             s.encoding = encoding;
             s.markdown_hover = markdown_hover;
+            s.config = Arc::new(config);
+            s.settings = settings;
+            s.pull_diagnostics = pull_diagnostics;
+            s.configuration = configuration;
         }
+        checks::report_problems(&self.client, &problems).await;
         tracing::info!(?encoding, "initialize");
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -124,6 +194,30 @@ impl LanguageServer for Backend {
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(checks::FIX_ALL_KIND),
+                        ]),
+                        resolve_provider: Some(false),
+                        work_done_progress_options: Default::default(),
+                    },
+                )),
+                diagnostic_provider: pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("capture-lsp".into()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -136,6 +230,56 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        if self.state().configuration {
+            self.reload_settings(None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.reload_settings(Some(params.settings)).await;
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some((snap, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let (enc, config) = (self.encoding(), self.config());
+        Ok(Some(checks::code_actions(
+            &params.text_document.uri,
+            &snap.index,
+            &analysis,
+            &config,
+            params.range,
+            params.context.only.as_deref(),
+            enc,
+        )))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let state = self.state();
+        let Some((snap, analysis)) = self.analysed(&uri).await else {
+            return Ok(checks::pull_report(
+                &LineIndex::new(""),
+                &Analysis::new(""),
+                &Config::default(),
+                state.encoding,
+                String::new(),
+                None,
+            ));
+        };
+        let result_id = format!("{}:{}", snap.version, state.config_generation);
+        Ok(checks::pull_report(
+            &snap.index,
+            &analysis,
+            &state.config,
+            state.encoding,
+            result_id,
+            params.previous_result_id.as_deref(),
+        ))
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -206,6 +350,52 @@ impl LanguageServer for Backend {
             ide::outline::folding_ranges(&analysis)
                 .into_iter()
                 .filter_map(|f| convert::folding_range(&snap.index, f.range, f.kind))
+                .collect(),
+        ))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        let Some((snap, analysis)) = self.analysed(&pos.text_document.uri).await else {
+            return Ok(None);
+        };
+        let state = self.state();
+        let offset = convert::offset(&snap.index, pos.position, state.encoding);
+        let opts = self.hover_options();
+        let Some(h) = ide::hover::hover(&analysis, offset, &opts) else {
+            return Ok(None);
+        };
+        Ok(Some(convert::hover(
+            &snap.index,
+            &h,
+            state.encoding,
+            state.markdown_hover,
+        )))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let Some((snap, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        Ok(Some(
+            ide::links::document_links(&analysis)
+                .iter()
+                .filter_map(|l| convert::document_link(&snap.index, l, enc))
+                .collect(),
+        ))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some((snap, analysis)) = self.analysed(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let range = convert::text_range(&snap.index, params.range, enc);
+        Ok(Some(
+            ide::links::inlay_hints(&analysis, range)
+                .iter()
+                .map(|h| convert::inlay_hint(&snap.index, h, enc))
                 .collect(),
         ))
     }

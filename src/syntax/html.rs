@@ -53,7 +53,9 @@ pub struct Dom {
     /// Every start tag as the span tokenizer saw it, in source order, with the node it
     /// created (if any).
     pub start_tags: Vec<SourceTag>,
-    /// Start tags the tree builder turned into elements that could not be given a span.
+    /// Elements without a source span besides the implied `html`/`head`/`body`: ones the
+    /// tree builder synthesised (a stray `</p>` makes an empty `<p>`, adoption-agency
+    /// clones) or, rarely, ones whose start tag the two tokenizers disagreed on.
     pub unmapped_start_tags: usize,
 }
 
