@@ -2,9 +2,15 @@
 //! diagnostics, fixes and links. No IO, no clock, no LSP types: inputs come in as
 //! arguments and results are plain data in byte offsets.
 
+pub mod credit_text;
+pub mod credits;
 pub mod diagnostics;
+pub mod hover;
+pub mod links;
 pub mod model;
 pub mod outline;
+pub mod reltime;
+pub mod url;
 
 use crate::syntax::Capture;
 use model::Article;
@@ -12,6 +18,8 @@ use model::Article;
 /// Everything computed once per document version.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// The source text this analysis was computed from.
+    pub text: std::sync::Arc<str>,
     pub len: usize,
     pub capture: Capture,
     pub article: Article,
@@ -20,8 +28,9 @@ pub struct Analysis {
 impl Analysis {
     pub fn new(text: &str) -> Analysis {
         let capture = Capture::parse(text);
-        let article = model::build(&capture);
+        let article = model::build(text, &capture, &credit_text::CreditRules::default());
         Analysis {
+            text: text.into(),
             len: text.len(),
             capture,
             article,
@@ -47,7 +56,7 @@ impl Analysis {
     /// The source URL's host.
     pub fn source_host(&self) -> Option<String> {
         let url = self.capture.header.url.as_ref()?;
-        url::Url::parse(url.cleaned.trim())
+        ::url::Url::parse(url.cleaned.trim())
             .ok()?
             .host_str()
             .map(str::to_string)
