@@ -10,6 +10,8 @@ capture-lsp — language server and checker for capture files (archived web arti
 USAGE:
     capture-lsp [--stdio] [--log-file PATH]   serve LSP on stdin/stdout (what editors run)
     capture-lsp outline FILE [--json]         print the article outline of a capture
+    capture-lsp check [PATH…] [OPTIONS]       lint captures (see `capture-lsp check --help`)
+    capture-lsp rules                         list the diagnostic rules
     capture-lsp --version | --help
 
 Logs go to stderr (or --log-file); set the level with CAPTURE_LSP_LOG (e.g. debug).
@@ -90,6 +92,28 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Some("check") => {
+            let rest = args.get(1..).unwrap_or_default();
+            if rest.iter().any(|a| a == "--help" || a == "-h") {
+                print!("{}", capture_lsp::cli::check::HELP);
+                return ExitCode::SUCCESS;
+            }
+            match capture_lsp::cli::check::parse_args(rest) {
+                Ok(opts) => ExitCode::from(capture_lsp::cli::check::run(
+                    &opts,
+                    &mut std::io::stdout().lock(),
+                    &mut std::io::stderr().lock(),
+                )),
+                Err(e) => {
+                    eprintln!("capture-lsp check: {e}\n\n{}", capture_lsp::cli::check::HELP);
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some("rules") => {
+            print!("{}", capture_lsp::cli::check::rules_table());
+            ExitCode::SUCCESS
         }
         Some(other) => usage_error(&format!("unknown command or option `{other}`")),
     }

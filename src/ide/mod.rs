@@ -2,14 +2,17 @@
 //! diagnostics, fixes and links. No IO, no clock, no LSP types: inputs come in as
 //! arguments and results are plain data in byte offsets.
 
+pub mod config;
 pub mod credit_text;
 pub mod credits;
 pub mod diagnostics;
+pub mod fixes;
 pub mod hover;
 pub mod links;
 pub mod model;
 pub mod outline;
 pub mod reltime;
+pub mod rules;
 pub mod url;
 
 use crate::syntax::Capture;

@@ -1,8 +1,10 @@
 //! The protocol layer: the only place that knows LSP types, tokio and JSON. A thin
 //! translation over the pure `ide` layer.
 
+pub mod checks;
 pub mod convert;
 pub mod server;
+pub mod settings;
 pub mod store;
 
 use tower_lsp_server::{LspService, Server};
