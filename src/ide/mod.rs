@@ -14,6 +14,7 @@ pub mod outline;
 pub mod reltime;
 pub mod rules;
 pub mod url;
+pub mod workspace;
 
 use crate::syntax::Capture;
 use model::Article;

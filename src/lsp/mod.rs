@@ -6,6 +6,7 @@ pub mod convert;
 pub mod server;
 pub mod settings;
 pub mod store;
+pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
 

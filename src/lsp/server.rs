@@ -17,6 +17,8 @@ use crate::text::{Encoding, LineIndex};
 pub struct Backend {
     client: Client,
     store: Arc<Store>,
+    /// The workspace index (see `lsp::workspace`).
+    pub workspace: Arc<crate::lsp::workspace::Workspace>,
     state: RwLock<State>,
 }
 
@@ -40,6 +42,7 @@ impl Backend {
         Backend {
             client,
             store: Arc::new(Store::default()),
+            workspace: Arc::default(),
             state: RwLock::new(State::default()),
         }
     }
@@ -180,8 +183,26 @@ impl LanguageServer for Backend {
         }
         checks::report_problems(&self.client, &problems).await;
         tracing::info!(?encoding, "initialize");
+        self.workspace.configure(
+            crate::lsp::workspace::roots_of(&params),
+            crate::lsp::workspace::IndexOptions::from_init(params.initialization_options.as_ref()),
+            crate::lsp::workspace::ClientCaps::from_params(&params),
+        );
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: Some(crate::lsp::workspace::file_operations()),
+                }),
                 position_encoding: Some(convert::encoding_kind(encoding)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
@@ -230,6 +251,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        crate::lsp::workspace::on_initialized(&self.workspace, &self.store, &self.client).await;
         if self.state().configuration {
             self.reload_settings(None).await;
         }
@@ -291,6 +313,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         // Mutate the store before any `.await`: notifications are handled concurrently.
         self.store.open(doc.uri.clone(), doc.version, &doc.text);
+        crate::lsp::workspace::on_text(&self.workspace, &self.store, &doc.uri);
         self.schedule_diagnostics(doc.uri);
     }
 
@@ -303,7 +326,10 @@ impl LanguageServer for Backend {
             &params.content_changes,
             enc,
         ) {
-            Ok(()) => self.schedule_diagnostics(uri),
+            Ok(()) => {
+                crate::lsp::workspace::on_text(&self.workspace, &self.store, &uri);
+                self.schedule_diagnostics(uri)
+            }
             Err(EditError::UnknownDocument) => {
                 tracing::warn!(
                     uri = uri.as_str(),
@@ -324,8 +350,114 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         if self.store.close(&uri) {
+            crate::lsp::workspace::on_close(&self.workspace, &self.store, &uri);
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        crate::lsp::workspace::on_text(&self.workspace, &self.store, &params.text_document.uri);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let (ws, store) = (self.workspace.clone(), self.store.clone());
+        crate::lsp::workspace::query(move || {
+            crate::lsp::workspace::watched_files(&ws, &store, &params.changes)
+        })
+        .await;
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        let (ws, store) = (self.workspace.clone(), self.store.clone());
+        let uris = params.files.into_iter().filter_map(|f| f.uri.parse().ok());
+        let uris: Vec<Uri> = uris.collect();
+        crate::lsp::workspace::query(move || {
+            crate::lsp::workspace::created(&ws, &store, uris.into_iter())
+        })
+        .await;
+    }
+
+    async fn did_rename_files(&self, params: RenameFilesParams) {
+        let (ws, store) = (self.workspace.clone(), self.store.clone());
+        crate::lsp::workspace::query(move || {
+            let old = params.files.iter().filter_map(|f| f.old_uri.parse().ok());
+            crate::lsp::workspace::deleted(&ws, old);
+            let new = params.files.iter().filter_map(|f| f.new_uri.parse().ok());
+            crate::lsp::workspace::created(&ws, &store, new);
+        })
+        .await;
+    }
+
+    async fn did_delete_files(&self, params: DeleteFilesParams) {
+        let ws = self.workspace.clone();
+        crate::lsp::workspace::query(move || {
+            let uris = params.files.iter().filter_map(|f| f.uri.parse().ok());
+            crate::lsp::workspace::deleted(&ws, uris)
+        })
+        .await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        crate::lsp::workspace::on_folders(
+            &self.workspace,
+            &self.store,
+            &self.client,
+            &params.event,
+        );
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let (ws, enc) = (self.workspace.clone(), self.encoding());
+        let found = crate::lsp::workspace::query(move || {
+            crate::lsp::workspace::symbols(&ws, &params.query, enc)
+        })
+        .await;
+        Ok(found.map(WorkspaceSymbolResponse::Flat))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.store.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let (ws, enc) = (self.workspace.clone(), self.encoding());
+        let found = crate::lsp::workspace::query(move || {
+            let offset = convert::offset(&snap.index, p.position, enc);
+            crate::lsp::workspace::definition(&ws, &p.text_document.uri, &snap.text(), offset, enc)
+        })
+        .await;
+        Ok(found
+            .filter(|l| !l.is_empty())
+            .map(GotoDefinitionResponse::Array))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let Some(snap) = self.store.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let (ws, enc) = (self.workspace.clone(), self.encoding());
+        let decl = params.context.include_declaration;
+        Ok(crate::lsp::workspace::query(move || {
+            let offset = convert::offset(&snap.index, p.position, enc);
+            let text = snap.text();
+            crate::lsp::workspace::references(&ws, &p.text_document.uri, &text, offset, decl, enc)
+        })
+        .await)
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let (ws, enc) = (self.workspace.clone(), self.encoding());
+        Ok(crate::lsp::workspace::query(move || {
+            crate::lsp::workspace::code_lens(&ws, &params.text_document.uri, enc)
+        })
+        .await)
     }
 
     async fn document_symbol(
