@@ -288,7 +288,7 @@ pub fn run(opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         .map(|p| {
             let r = check_file(p, &config, opts.fix);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if progress && (n % 16 == 0 || n == total) {
+            if progress && (n.is_multiple_of(16) || n == total) {
                 eprint!("\rchecked {n}/{total}");
             }
             r
