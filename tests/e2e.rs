@@ -205,3 +205,123 @@ async fn folding_and_selection_ranges() {
             < c as u64
     );
 }
+
+async fn hover_in(enc: &str) {
+    let mut client = Client::start();
+    client.initialize(&[enc]).await;
+    client.open(URI, SEED).await;
+    let utf16 = enc == "utf-16";
+    // Inside the credit text, past CJK and emoji-free but multi-byte content.
+    let off = SEED.find("REUTERS").unwrap() + 2;
+    let (l, c) = position_of(SEED, off, utf16);
+    let resp = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": c}}),
+        )
+        .await;
+    let value = resp["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(value.starts_with("**Credit** REUTERS"), "{value}");
+    let start = SEED.find("REUTERS").unwrap();
+    let (l0, c0) = position_of(SEED, start, utf16);
+    let (l1, c1) = position_of(SEED, start + "REUTERS".len(), utf16);
+    assert_eq!(
+        resp["result"]["range"],
+        json!({"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}})
+    );
+    // The image: credit, size and the original behind the proxy.
+    let off = SEED.find("<img").unwrap() + 1;
+    let (l, c) = position_of(SEED, off, utf16);
+    let resp = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": c}}),
+        )
+        .await;
+    let value = resp["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("976×549"), "{value}");
+    assert!(value.contains("**REUTERS**"), "{value}");
+    assert!(
+        value.contains(
+            "`https://ichef.bbci.co.uk/news/640/cpsprodpb/1/production/_1_reuters_harbour.jpg`"
+        ),
+        "{value}"
+    );
+}
+
+#[tokio::test]
+async fn hover_utf16() {
+    hover_in("utf-16").await;
+}
+
+#[tokio::test]
+async fn hover_utf8() {
+    hover_in("utf-8").await;
+}
+
+#[tokio::test]
+async fn plaintext_hover_when_client_lacks_markdown() {
+    let mut client = Client::start();
+    client
+        .request(
+            "initialize",
+            json!({"capabilities": {"textDocument": {"hover": {"contentFormat": ["plaintext"]}}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client.open(URI, SEED).await;
+    let off = SEED.find("<img").unwrap() + 1;
+    let (l, c) = position_of(SEED, off, true);
+    let resp = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": c}}),
+        )
+        .await;
+    assert_eq!(resp["result"]["contents"]["kind"], "plaintext");
+    let value = resp["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("Image 976×549"), "{value}");
+    assert!(!value.contains("**"));
+}
+
+#[tokio::test]
+async fn document_links_and_inlay_hints() {
+    let mut client = Client::start();
+    client.initialize(&["utf-16"]).await;
+    client.open(URI, SEED).await;
+    let resp = client
+        .request(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let links = resp["result"].as_array().unwrap();
+    let targets: Vec<&str> = links.iter().filter_map(|l| l["target"].as_str()).collect();
+    assert!(
+        targets.contains(&"https://www.bbc.com/zhongwen/simp/world-00000001"),
+        "{targets:?}"
+    );
+    // Proxied images link to the original.
+    assert!(
+        targets.contains(
+            &"https://ichef.bbci.co.uk/news/640/cpsprodpb/1/production/_1_reuters_harbour.jpg"
+        ),
+        "{targets:?}"
+    );
+    let resp = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
+        )
+        .await;
+    let hints = resp["result"].as_array().unwrap();
+    assert_eq!(hints[0]["label"], " 2024-05-02T08:53:20Z");
+    assert_eq!(hints[0]["position"], json!({"line": 0, "character": 20}));
+    assert!(
+        hints.iter().any(|h| h["label"] == " = 2024-05-02"),
+        "{hints:?}"
+    );
+}

@@ -593,6 +593,7 @@ pub struct CreditMatch {
 /// of recognition. `None` when the text carries no credit.
 pub fn find_credit(text: &str, rules: &CreditRules) -> Option<CreditMatch> {
     let found = find_prefix(text, rules)
+        .or_else(|| find_via_agency(text, rules))
         .or_else(|| find_trailing_bracket(text, rules))
         .or_else(|| find_suffix(text, rules))
         .or_else(|| find_bare(text, rules))?;
@@ -692,6 +693,32 @@ fn find_prefix(text: &str, rules: &CreditRules) -> Option<Found> {
         name: TextRange::new(name_start, end),
         range: TextRange::new(start, end.max(marker_end)),
         style,
+    })
+}
+
+/// Wire style `Name/Pool via Reuters` at the end of a caption: the credit is the last
+/// sentence, when what follows `via` names an agency.
+fn find_via_agency(text: &str, rules: &CreditRules) -> Option<Found> {
+    let end = text.trim_end().len();
+    let lowered = text.to_ascii_lowercase();
+    let via = lowered.get(..end)?.rfind(" via ")?;
+    let agency = text.get(via + 5..end)?;
+    if rules.agencies_in(agency).is_empty() || agency.chars().count() > 40 {
+        return None;
+    }
+    let start = text
+        .get(..via)?
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_sentence_delimiter(c) || is_close_bracket(c))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    let start = skip_separators(text, start);
+    (start < via).then(|| Found {
+        marker: None,
+        name: TextRange::new(start, end),
+        range: TextRange::new(start, end),
+        style: CreditStyle::ReutersSlash,
     })
 }
 
@@ -1465,5 +1492,23 @@ mod tests {
             let _ = is_placeholder_credit(s);
             let _ = agency_from_url(s);
         }
+    }
+}
+
+#[cfg(test)]
+mod via_tests {
+    use super::*;
+
+    #[test]
+    fn pool_via_agency_is_a_credit() {
+        let text = "2020年6月30日，英国首相约翰逊发表讲话。Paul Ellis/Pool via Reuters ";
+        let m = find_credit(text, &CreditRules::default()).unwrap();
+        assert_eq!(m.name, "Paul Ellis/Pool via Reuters");
+        assert_eq!(m.agencies, ["Reuters"]);
+        assert_eq!(&text[m.name_range.start..m.name_range.end], m.name);
+        // Prose that merely mentions "via" is not a credit.
+        assert!(
+            find_credit("He travelled via Paris to Berlin.", &CreditRules::default()).is_none()
+        );
     }
 }

@@ -432,6 +432,34 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
             });
         }
     }
+    // BBC 2020 video: <div class="media-with-caption"><div class="player-with-placeholder">
+    // <img class="media-placeholder">…<div class="media-player" data-playable='{json}'>.
+    if el.has_class("media-with-caption")
+        || (el.has_class("player-with-placeholder")
+            && !dom.ancestors(id).any(|a| {
+                dom.element(a).is_some_and(|e| {
+                    e.has_class("player-with-placeholder") || e.has_class("media-with-caption")
+                })
+            }))
+    {
+        let player = dom
+            .descendants(id)
+            .filter_map(|d| dom.element(d).map(|e| (d, e)))
+            .find(|(_, e)| e.has_class("media-player") || e.attr("data-playable").is_some());
+        if let Some((_, player)) = player {
+            let url = player
+                .attr_full("data-playable")
+                .and_then(|a| playable_url(&a.value).map(|u| (u, a.value_range)))
+                .map(|(value, _)| AttrValue { value, range: None });
+            return Some(Embed {
+                node: id,
+                kind: EmbedKind::MediaPlayer,
+                range,
+                captured: false,
+                url,
+            });
+        }
+    }
     match el.name.as_str() {
         "blockquote" => {
             let class = el.attr("class").unwrap_or("");
@@ -467,14 +495,15 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
             })
         }
         "iframe" | "video" | "audio" | "embed" => {
-            let src = attr_value(el, "src")
-                .or_else(|| attr_value(el, "data-src"))
+            let nonempty = |v: Option<AttrValue>| v.filter(|a| !a.value.trim().is_empty());
+            let src = nonempty(attr_value(el, "src"))
+                .or_else(|| nonempty(attr_value(el, "data-src")))
                 .or_else(|| {
                     dom.children(id)
                         .iter()
                         .filter_map(|&c| dom.element(c))
                         .find(|e| e.name == "source")
-                        .and_then(|e| attr_value(e, "src"))
+                        .and_then(|e| nonempty(attr_value(e, "src")))
                 });
             let kind = match el.name.as_str() {
                 "video" => EmbedKind::Video,
@@ -494,6 +523,14 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
         }
         _ => None,
     }
+}
+
+/// The embed URL inside a BBC `data-playable` JSON blob.
+fn playable_url(json: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    v.pointer("/settings/externalEmbedUrl")
+        .and_then(|u| u.as_str())
+        .map(str::to_string)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -549,7 +586,46 @@ fn figure_container(dom: &Dom, id: NodeId) -> NodeId {
             break;
         }
     }
-    id
+    enclosing_wrapper(dom, id)
+}
+
+/// With no explicit figure element, the largest small wrapper around the image that holds
+/// no other image and no heading (BBC 2024: `<div><picture><img></picture><p role="text">…`).
+fn enclosing_wrapper(dom: &Dom, id: NodeId) -> NodeId {
+    let mut best = id;
+    for a in dom.ancestors(id).take(3) {
+        let Some(e) = dom.element(a) else { break };
+        if !matches!(e.name.as_str(), "div" | "span" | "picture" | "a") {
+            break;
+        }
+        if e.range.is_none_or(|r| r.len() > 4000) {
+            break;
+        }
+        let crowded = dom.descendants(a).any(|d| {
+            d != id
+                && dom.element(d).is_some_and(|x| {
+                    matches!(x.name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                        || (x.name == "img"
+                            && !dom
+                                .ancestors(d)
+                                .any(|n| dom.element(n).is_some_and(|n| n.name == "noscript")))
+                })
+        });
+        if crowded {
+            break;
+        }
+        best = a;
+    }
+    best
+}
+
+fn same_source(a: &Image, b: &Image) -> bool {
+    let key = |i: &Image| {
+        i.src
+            .as_ref()
+            .map(|s| crate::ide::url::deproxy(&s.value).unwrap_or_else(|| s.value.clone()))
+    };
+    key(a).is_some() && key(a) == key(b)
 }
 
 fn looks_decorative(img: &Image) -> bool {
@@ -566,24 +642,33 @@ fn looks_decorative(img: &Image) -> bool {
         .as_ref()
         .map(|s| s.value.to_ascii_lowercase())
         .unwrap_or_default();
-    [
-        "spacer",
-        "pixel.gif",
-        "1x1",
-        "blank.gif",
-        "transparent.gif",
-        "zoom",
-        "/icons/",
-        "icon-",
-        "grey-placeholder",
-        "/beacon",
-    ]
-    .iter()
-    .any(|m| src.contains(m))
+    // BBC marks presentational images (separator lines, banners) with a "-nc" ("no
+    // credit") file-name suffix.
+    let no_credit_suffix = [".png", ".jpg", ".jpeg", ".gif"]
+        .iter()
+        .any(|ext| src.ends_with(&format!("-nc{ext}")));
+    no_credit_suffix
+        || [
+            "spacer",
+            "grey_line",
+            "presentational",
+            "pixel.gif",
+            "1x1",
+            "blank.gif",
+            "transparent.gif",
+            "zoom",
+            "/icons/",
+            "icon-",
+            "grey-placeholder",
+            "/beacon",
+        ]
+        .iter()
+        .any(|m| src.contains(m))
 }
 
 fn is_caption_element(e: &Element) -> bool {
     e.name == "figcaption"
+        || e.attr("data-testid") == Some("caption-paragraph")
         || [
             "wp-caption-text",
             "image-caption",
@@ -684,7 +769,7 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
             continue;
         }
         let image = image_of(dom, id, el, range);
-        let container = figure_container(dom, id);
+        let mut container = figure_container(dom, id);
         if let Some(fig) = figures
             .iter_mut()
             .rev()
@@ -692,13 +777,21 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
             .find(|f| f.node == container && container != id)
         {
             // A placeholder and its noscript copy count once; the noscript one is real.
-            if image.in_noscript && !fig.image.in_noscript {
-                let old = std::mem::replace(&mut fig.image, image);
-                fig.duplicates.push(old);
-            } else {
-                fig.duplicates.push(image);
+            let copy = image.in_noscript != fig.image.in_noscript
+                || same_source(&image, &fig.image)
+                || fig.duplicates.iter().any(|d| same_source(&image, d));
+            if copy {
+                if image.in_noscript && !fig.image.in_noscript {
+                    let old = std::mem::replace(&mut fig.image, image);
+                    fig.duplicates.push(old);
+                } else {
+                    fig.duplicates.push(image);
+                }
+                continue;
             }
-            continue;
+            // Another image in the same container (a zoom icon, a second photo): a figure
+            // of its own.
+            container = id;
         }
         let container_el = dom.element(container);
         let fig_range = container_el.and_then(|e| e.range).unwrap_or(range);
