@@ -743,14 +743,17 @@ fn next_element_sibling(dom: &Dom, id: NodeId) -> Option<NodeId> {
     let parent = dom.parent(id)?;
     let siblings = dom.children(parent);
     let pos = siblings.iter().position(|&c| c == id)?;
-    siblings[pos + 1..]
+    // Whitespace and comments between the two are skipped; text in between is not.
+    siblings
+        .get(pos + 1..)?
         .iter()
         .copied()
         .find(|&c| match dom.node(c).map(|n| &n.data) {
-            Some(NodeData::Element(_)) => true,
-            Some(NodeData::Text(t)) => !t.text.trim().is_empty() && false,
-            _ => false,
+            Some(NodeData::Text(t)) => !t.text.trim().is_empty(),
+            Some(NodeData::Comment(_)) => false,
+            _ => true,
         })
+        .filter(|&c| dom.element(c).is_some())
 }
 
 fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {

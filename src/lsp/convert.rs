@@ -97,7 +97,7 @@ pub fn folding_range(index: &LineIndex, r: TextRange, kind: FoldKind) -> Option<
     let start = index.line_col(r.start, Encoding::Utf16);
     let end = index.line_col(r.end, Encoding::Utf16);
     // Folding is by line; a region on one line (a one-line body) cannot fold.
-    (end.line > start.line).then(|| lsp::FoldingRange {
+    (end.line > start.line).then_some(lsp::FoldingRange {
         start_line: start.line,
         start_character: None,
         end_line: end.line,
