@@ -44,8 +44,8 @@ impl Default for Config {
             rules: HashMap::new(),
             credit_markers: Vec::new(),
             agencies: Vec::new(),
-            image_preview: true,
-            large_file_threshold: 4 * 1024 * 1024,
+            image_preview: false,
+            large_file_threshold: 2_000_000,
         }
     }
 }

@@ -31,8 +31,13 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(text: &str) -> Analysis {
+        Analysis::with_rules(text, &credit_text::CreditRules::default())
+    }
+
+    /// Analyse with credit recognition tables extended by configuration.
+    pub fn with_rules(text: &str, rules: &credit_text::CreditRules) -> Analysis {
         let capture = Capture::parse(text);
-        let article = model::build(text, &capture, &credit_text::CreditRules::default());
+        let article = model::build(text, &capture, rules);
         Analysis {
             text: text.into(),
             len: text.len(),

@@ -52,7 +52,9 @@ impl Backend {
     }
 
     fn hover_options(&self) -> ide::hover::HoverOptions {
-        ide::hover::HoverOptions::default()
+        ide::hover::HoverOptions {
+            image_preview: self.config().image_preview,
+        }
     }
 
     fn encoding(&self) -> Encoding {
@@ -81,6 +83,7 @@ impl Backend {
             }
             s.settings.reload_file();
             let (config, problems) = s.settings.effective();
+            self.store.set_credit_rules(config.credit_rules());
             s.config = Arc::new(config);
             s.config_generation += 1;
             (problems, s.pull_diagnostics)
@@ -162,6 +165,7 @@ impl LanguageServer for Backend {
             .is_none_or(|f| f.contains(&MarkupKind::Markdown));
         let settings = Settings::from_initialize(&params);
         let (config, problems) = settings.effective();
+        self.store.set_credit_rules(config.credit_rules());
         let pull_diagnostics = params
             .capabilities
             .text_document

@@ -9,6 +9,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::ide::Analysis;
+use crate::ide::credit_text::CreditRules;
 use crate::lsp::convert;
 use crate::text::{Encoding, LineIndex};
 
@@ -18,6 +19,7 @@ pub struct Snapshot {
     pub uri: Uri,
     pub version: i32,
     pub index: LineIndex,
+    credit_rules: Arc<CreditRules>,
     analysis: OnceLock<Option<Arc<Analysis>>>,
 }
 
@@ -28,7 +30,9 @@ impl Snapshot {
         self.analysis
             .get_or_init(|| {
                 let text = self.index.rope().to_string();
-                match catch_unwind(AssertUnwindSafe(|| Analysis::new(&text))) {
+                match catch_unwind(AssertUnwindSafe(|| {
+                    Analysis::with_rules(&text, &self.credit_rules)
+                })) {
                     Ok(a) => Some(Arc::new(a)),
                     Err(_) => {
                         tracing::error!(uri = self.uri.as_str(), "analysis panicked");
@@ -60,11 +64,27 @@ pub enum EditError {
 #[derive(Default)]
 pub struct Store {
     docs: Mutex<HashMap<Uri, Document>>,
+    /// Credit tables from the settings; every analysis uses the current ones.
+    credit_rules: Mutex<Arc<CreditRules>>,
 }
 
 impl Store {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, Document>> {
         self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Replace the credit tables (after a settings change). Open documents are analysed
+    /// again on next use.
+    pub fn set_credit_rules(&self, rules: CreditRules) {
+        let mut current = self.credit_rules.lock().unwrap_or_else(|e| e.into_inner());
+        if **current == rules {
+            return;
+        }
+        *current = Arc::new(rules);
+        drop(current);
+        for doc in self.lock().values_mut() {
+            doc.snapshot = None;
+        }
     }
 
     pub fn open(&self, uri: Uri, version: i32, text: &str) {
@@ -113,10 +133,16 @@ impl Store {
         if let Some(s) = &doc.snapshot {
             return Some(s.clone());
         }
+        let credit_rules = self
+            .credit_rules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let snap = Arc::new(Snapshot {
             uri: uri.clone(),
             version: doc.version,
             index: LineIndex::from_rope(doc.rope.clone()),
+            credit_rules,
             analysis: OnceLock::new(),
         });
         doc.snapshot = Some(snap.clone());
