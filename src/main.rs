@@ -106,7 +106,10 @@ fn main() -> ExitCode {
                     &mut std::io::stderr().lock(),
                 )),
                 Err(e) => {
-                    eprintln!("capture-lsp check: {e}\n\n{}", capture_lsp::cli::check::HELP);
+                    eprintln!(
+                        "capture-lsp check: {e}\n\n{}",
+                        capture_lsp::cli::check::HELP
+                    );
                     ExitCode::from(2)
                 }
             }
