@@ -1,0 +1,120 @@
+//! Throughput of the pure layers (parse, parse + model, outline, diagnostics) on the seed,
+//! the largest corpus capture and generated 1 MB / 10 MB captures (plus CRLF and
+//! pretty-printed 1 MB variants). Reports MB/s through criterion's `Throughput::Bytes`.
+//!
+//! Run: `cargo bench --bench analysis`. The corpus input is skipped (with a message) when
+//! `../shared/corpus` is absent. Hover and fixes join here once the `ide` layer has them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use capture_lsp::ide::{self, Analysis};
+use capture_lsp::syntax::Capture;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+#[path = "support/gen.rs"]
+mod generator;
+
+const SEED: &str = "seed/bbc_65032731.capture.txt";
+const CORPUS: &str = "corpus";
+
+/// The largest capture in the shared corpus, if the corpus is there.
+/// `../shared` beside the repository, or `$CAPTURE_SHARED`.
+fn shared_dir() -> PathBuf {
+    std::env::var_os("CAPTURE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+fn largest_corpus_file(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+        .filter(|e| e.file_name() != "MANIFEST.tsv")
+        .max_by_key(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .map(|e| e.path())
+}
+
+fn inputs() -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    match std::fs::read_to_string(shared_dir().join(SEED)) {
+        Ok(t) => v.push(("seed".to_string(), t)),
+        Err(e) => eprintln!("analysis bench: seed skipped ({e})"),
+    }
+    match largest_corpus_file(&shared_dir().join(CORPUS)) {
+        Some(p) => match std::fs::read(&p) {
+            Ok(b) => v.push((
+                format!("corpus-{}k", b.len() / 1024),
+                String::from_utf8_lossy(&b).into_owned(),
+            )),
+            Err(e) => eprintln!("analysis bench: corpus file skipped ({e})"),
+        },
+        None => eprintln!("analysis bench: ../shared/corpus absent, corpus input skipped"),
+    }
+    use generator::Layout;
+    v.push(("gen-1m".into(), generator::capture(1 << 20, 1, Layout::OneLine)));
+    v.push(("gen-1m-crlf".into(), generator::capture(1 << 20, 2, Layout::Crlf)));
+    v.push(("gen-1m-pretty".into(), generator::capture(1 << 20, 3, Layout::Pretty)));
+    v.push(("gen-10m".into(), generator::capture(10 << 20, 4, Layout::OneLine)));
+    v
+}
+
+fn configure<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    g
+}
+
+fn bench(c: &mut Criterion) {
+    let inputs = inputs();
+
+    let mut g = configure(c, "parse");
+    for (name, text) in &inputs {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
+            b.iter(|| Capture::parse(t))
+        });
+    }
+    g.finish();
+
+    let mut g = configure(c, "parse+model");
+    for (name, text) in &inputs {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
+            b.iter(|| Analysis::new(t))
+        });
+    }
+    g.finish();
+
+    let analyses: Vec<(&str, usize, Analysis)> = inputs
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.len(), Analysis::new(t)))
+        .collect();
+
+    let mut g = configure(c, "outline");
+    for (name, len, a) in &analyses {
+        g.throughput(Throughput::Bytes(*len as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), a, |b, a| {
+            b.iter(|| ide::outline::outline(a))
+        });
+    }
+    g.finish();
+
+    let mut g = configure(c, "diagnostics");
+    for (name, len, a) in &analyses {
+        g.throughput(Throughput::Bytes(*len as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), a, |b, a| {
+            b.iter(|| ide::diagnostics::diagnostics(a))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
