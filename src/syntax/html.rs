@@ -349,6 +349,22 @@ impl html5gum::emitters::callback::Callback<GumEvent, usize> for GumCollector {
     }
 }
 
+/// The tag name as it stands in the source: from after `<` to the first whitespace, `/` or
+/// `>`. The emitted name cannot be used to measure it: html5gum lowercases it and replaces
+/// NUL with U+FFFD (three bytes for one), which would put the range off (and off a char
+/// boundary).
+fn source_name_range(body: &str, tag: TextRange) -> TextRange {
+    let start = tag.start + 1;
+    let Some(rest) = body.get(start..tag.end.max(start)) else {
+        return TextRange::empty(tag.start);
+    };
+    let len = rest
+        .bytes()
+        .position(|b| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+        .unwrap_or(rest.len());
+    TextRange::new(start, start + len)
+}
+
 fn span_pass(body: &str) -> GumOutput {
     let emitter = CallbackEmitter::new(GumCollector::default());
     let mut tokenizer = html5gum::Tokenizer::new_with_emitter(body, emitter);
@@ -357,7 +373,8 @@ fn span_pass(body: &str) -> GumOutput {
     let mut foreign_depth = 0usize;
     while let Some(Ok(event)) = tokenizer.next() {
         match event {
-            GumEvent::Start(start) => {
+            GumEvent::Start(mut start) => {
+                start.name_range = source_name_range(body, start.range);
                 let next_state = if foreign_depth > 0 {
                     None
                 } else {
@@ -384,12 +401,19 @@ fn span_pass(body: &str) -> GumOutput {
                 out.ends.push((name, range));
             }
             GumEvent::Comment(text, range) => {
-                let inner_start = (range.start + 4).min(range.end);
-                let inner_end = if body.get(..range.end).is_some_and(|s| s.ends_with("-->")) {
-                    range.end - 3
-                } else {
-                    range.end
-                };
+                // `<!--…-->`, or a bogus comment (`<!…>`, `</…>`, `<?…>`) whose opener is
+                // shorter than four bytes: never step into a multi-byte char.
+                let raw = body.get(range.start..range.end).unwrap_or("");
+                let open = ["<!--", "<!", "</", "<"]
+                    .iter()
+                    .find(|p| raw.starts_with(**p))
+                    .map_or(0, |p| p.len());
+                let close = ["-->", ">"]
+                    .iter()
+                    .find(|p| raw.len() >= open + p.len() && raw.ends_with(**p))
+                    .map_or(0, |p| p.len());
+                let inner_start = range.start + open;
+                let inner_end = range.end - close;
                 out.comments.push(SourceComment {
                     text,
                     range,
