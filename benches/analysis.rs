@@ -1,9 +1,10 @@
-//! Throughput of the pure layers (parse, parse + model, outline, diagnostics) on the seed,
-//! the largest corpus capture and generated 1 MB / 10 MB captures (plus CRLF and
-//! pretty-printed 1 MB variants). Reports MB/s through criterion's `Throughput::Bytes`.
+//! Throughput of the pure layers (parse, parse + model, outline, diagnostics, hover,
+//! fixes) on the seed, the largest corpus capture and generated 1 MB / 10 MB captures (plus
+//! CRLF and pretty-printed 1 MB variants). Reports MB/s through criterion's
+//! `Throughput::Bytes`.
 //!
 //! Run: `cargo bench --bench analysis`. The corpus input is skipped (with a message) when
-//! `../shared/corpus` is absent. Hover and fixes join here once the `ide` layer has them.
+//! `../shared/corpus` (or `$CAPTURE_SHARED/corpus`) is absent.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,10 +54,22 @@ fn inputs() -> Vec<(String, String)> {
         None => eprintln!("analysis bench: ../shared/corpus absent, corpus input skipped"),
     }
     use generator::Layout;
-    v.push(("gen-1m".into(), generator::capture(1 << 20, 1, Layout::OneLine)));
-    v.push(("gen-1m-crlf".into(), generator::capture(1 << 20, 2, Layout::Crlf)));
-    v.push(("gen-1m-pretty".into(), generator::capture(1 << 20, 3, Layout::Pretty)));
-    v.push(("gen-10m".into(), generator::capture(10 << 20, 4, Layout::OneLine)));
+    v.push((
+        "gen-1m".into(),
+        generator::capture(1 << 20, 1, Layout::OneLine),
+    ));
+    v.push((
+        "gen-1m-crlf".into(),
+        generator::capture(1 << 20, 2, Layout::Crlf),
+    ));
+    v.push((
+        "gen-1m-pretty".into(),
+        generator::capture(1 << 20, 3, Layout::Pretty),
+    ));
+    v.push((
+        "gen-10m".into(),
+        generator::capture(10 << 20, 4, Layout::OneLine),
+    ));
     v
 }
 
@@ -111,6 +124,41 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(*len as u64));
         g.bench_with_input(BenchmarkId::from_parameter(name), a, |b, a| {
             b.iter(|| ide::diagnostics::diagnostics(a))
+        });
+    }
+    g.finish();
+
+    // Hover on a link (or an image) a third of the way into the body: the cost of one
+    // request once the version is analysed.
+    let opts = ide::hover::HoverOptions::default();
+    let mut g = configure(c, "hover");
+    for ((name, len, a), (_, text)) in analyses.iter().zip(&inputs) {
+        let mut from = text.len() / 3;
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let at = text[from..]
+            .find(" href=\"")
+            .or_else(|| text[from..].find(" src=\""))
+            .map_or(from, |k| from + k + 8);
+        g.throughput(Throughput::Bytes(*len as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), a, |b, a| {
+            b.iter(|| ide::hover::hover(a, at, &opts))
+        });
+    }
+    g.finish();
+
+    // Fixes: the code actions for the whole body (every diagnostic's fixes plus the
+    // suppressions), and the `source.fixAll` edit.
+    let mut g = configure(c, "fixes");
+    for (name, len, a) in &analyses {
+        let diags = ide::diagnostics::diagnostics(a);
+        g.throughput(Throughput::Bytes(*len as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), a, |b, a| {
+            b.iter(|| {
+                let at = ide::fixes::fixes_at(&diags, a, a.capture.body);
+                (at, ide::fixes::fix_all(&diags))
+            })
         });
     }
     g.finish();

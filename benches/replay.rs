@@ -136,10 +136,10 @@ impl Server {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok((at, v)) => {
-                    if let Some(resp) = self.handle(at, v) {
-                        if resp.get("id").and_then(Value::as_i64) == Some(id) {
-                            return Some((at, resp));
-                        }
+                    if let Some(resp) = self.handle(at, v)
+                        && resp.get("id").and_then(Value::as_i64) == Some(id)
+                    {
+                        return Some((at, resp));
                     }
                 }
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
@@ -282,7 +282,10 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": language, "version": version, "text": doc}}),
     );
-    s.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}))?;
+    s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    )?;
     let open_to_symbol = t0.elapsed();
     s.pump(Duration::from_millis(200), Some(version));
     let open_rss = s.status("VmRSS:");
@@ -326,10 +329,16 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
             json!({"textDocument": {"uri": uri, "version": version},
                    "contentChanges": [{"range": range, "text": new_text}]}),
         );
-        let id = s.request_async("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+        let id = s.request_async(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
         let (done, _) = s.wait_response(id)?;
         r.edit_symbol.push(done.duration_since(t));
-        let (d, _) = s.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}))?;
+        let (d, _) = s.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )?;
         r.symbol.push(d);
         // Hover on a link or image URL near a random place (or the random place itself).
         let probe = floor_boundary(&doc, body_start + rng.below(doc.len() - body_start));
@@ -381,13 +390,21 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let ours = vec![env!("CARGO_BIN_EXE_capture-lsp").to_string(), "--stdio".to_string()];
-    let peer = std::env::var("REPLAY_PEER").ok().map(PathBuf::from).or_else(|| {
-        let p = PathBuf::from("/tmp/peer/node_modules/.bin/vscode-html-language-server");
-        p.exists().then_some(p)
-    });
+    let ours = vec![
+        env!("CARGO_BIN_EXE_capture-lsp").to_string(),
+        "--stdio".to_string(),
+    ];
+    let peer = std::env::var("REPLAY_PEER")
+        .ok()
+        .map(PathBuf::from)
+        .or_else(|| {
+            let p = PathBuf::from("/tmp/peer/node_modules/.bin/vscode-html-language-server");
+            p.exists().then_some(p)
+        });
     let full = std::env::var("REPLAY_FULL").is_ok_and(|v| v == "1");
-    let edits_override = std::env::var("REPLAY_EDITS").ok().and_then(|v| v.parse().ok());
+    let edits_override = std::env::var("REPLAY_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let sizes: Vec<String> = std::env::var("REPLAY_SIZES")
         .unwrap_or_else(|_| "seed,corpus,1m,10m".into())
         .split(',')
@@ -397,16 +414,29 @@ fn main() {
     let mut inputs: Vec<(String, String)> = Vec::new();
     for size in &sizes {
         match size.as_str() {
-            "seed" => match std::fs::read_to_string(shared_dir().join("seed/bbc_65032731.capture.txt")) {
-                Ok(t) => inputs.push(("seed".into(), t)),
-                Err(e) => println!("replay: seed skipped ({e})"),
-            },
-            "corpus" => match largest_corpus_file(&shared_dir().join("corpus")).and_then(|p| std::fs::read(p).ok()) {
-                Some(b) => inputs.push((format!("corpus {}KB", b.len() / 1024), String::from_utf8_lossy(&b).into_owned())),
+            "seed" => {
+                match std::fs::read_to_string(shared_dir().join("seed/bbc_65032731.capture.txt")) {
+                    Ok(t) => inputs.push(("seed".into(), t)),
+                    Err(e) => println!("replay: seed skipped ({e})"),
+                }
+            }
+            "corpus" => match largest_corpus_file(&shared_dir().join("corpus"))
+                .and_then(|p| std::fs::read(p).ok())
+            {
+                Some(b) => inputs.push((
+                    format!("corpus {}KB", b.len() / 1024),
+                    String::from_utf8_lossy(&b).into_owned(),
+                )),
                 None => println!("replay: ../shared/corpus absent, corpus size skipped"),
             },
-            "1m" => inputs.push(("gen 1MB".into(), generator::capture(1 << 20, 11, generator::Layout::OneLine))),
-            "10m" => inputs.push(("gen 10MB".into(), generator::capture(10 << 20, 12, generator::Layout::OneLine))),
+            "1m" => inputs.push((
+                "gen 1MB".into(),
+                generator::capture(1 << 20, 11, generator::Layout::OneLine),
+            )),
+            "10m" => inputs.push((
+                "gen 10MB".into(),
+                generator::capture(10 << 20, 12, generator::Layout::OneLine),
+            )),
             other => println!("replay: unknown size {other}"),
         }
     }
@@ -428,10 +458,16 @@ fn main() {
             ));
         }
         for (server, cmd, lang, edits) in servers {
-            println!("\n== {name} ({} bytes) — {server}, {edits} edits", text.len());
+            println!(
+                "\n== {name} ({} bytes) — {server}, {edits} edits",
+                text.len()
+            );
             match replay(&cmd, lang, text, edits, 42) {
                 Some(r) => {
-                    println!("  open → documentSymbol       {:>9.3} ms", ms(r.open_to_symbol));
+                    println!(
+                        "  open → documentSymbol       {:>9.3} ms",
+                        ms(r.open_to_symbol)
+                    );
                     println!("  edit → documentSymbol       {}", r.edit_symbol.line());
                     println!("  documentSymbol (analysed)   {}", r.symbol.line());
                     println!(

@@ -44,7 +44,7 @@ impl Rng {
         self.below(100) < percent
     }
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        &items[self.below(items.len())]
+        items[self.below(items.len())]
     }
 }
 
@@ -97,14 +97,19 @@ pub fn capture(target: usize, seed: u64, layout: Layout) -> String {
     let nl = if layout == Layout::Crlf { "\r\n" } else { "\n" };
     let id = 65_000_000 + rng.below(999_999);
     let mut out = String::with_capacity(target + 4096);
-    out.push_str(&format!("<!--{}-->{nl}", 1_679_425_984_000u64 + rng.below(1_000_000) as u64 * 1000));
+    out.push_str(&format!(
+        "<!--{}-->{nl}",
+        1_679_425_984_000u64 + rng.below(1_000_000) as u64 * 1000
+    ));
     out.push_str(&format!(
         "[习近平普京峰会：中俄元首同意“通过和谈解决乌克兰危机” #{seed}](https://www.bbc.com/zhongwen/simp/chinese-news-{id}){nl}"
     ));
     out.push_str(&format!("------{nl}{nl}"));
     let header_len = out.len();
     let mut body = String::with_capacity(target + 4096);
-    body.push_str("<main role=\"main\"><div></div><div><time dateTime=\"2023-03-21\">28 分钟前</time></div>");
+    body.push_str(
+        "<main role=\"main\"><div></div><div><time dateTime=\"2023-03-21\">28 分钟前</time></div>",
+    );
     let mut n = 0usize;
     while header_len + body.len() + 16 < target {
         block(&mut body, &mut rng, n);
@@ -205,7 +210,11 @@ fn block(out: &mut String, rng: &mut Rng, n: usize) {
 
 fn figure(out: &mut String, rng: &mut Rng, n: usize) {
     let hex = format!("{:04X}", rng.below(0xffff));
-    let file = format!("_{}_{n}-shutterstock_editorial_{}.jpg", 129_071_000 + rng.below(999), rng.below(99_999));
+    let file = format!(
+        "_{}_{n}-shutterstock_editorial_{}.jpg",
+        129_071_000 + rng.below(999),
+        rng.below(99_999)
+    );
     let caption = rng.pick(CAPTIONS);
     out.push_str("<div><div><div><div data-e2e=\"image-placeholder\">");
     if rng.chance(50) {
