@@ -6,14 +6,17 @@ pub mod convert;
 pub mod server;
 pub mod settings;
 pub mod store;
+pub mod transport;
 pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
 
-/// Serve LSP over stdin/stdout until the client exits.
+/// Serve LSP over stdin/stdout until the client exits. Undecodable frames are dropped by
+/// [`transport::guard_input`] instead of ending the session.
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(server::Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    let input = transport::guard_input(tokio::io::stdin());
+    Server::new(input, tokio::io::stdout(), socket)
         .serve(service)
         .await;
 }
