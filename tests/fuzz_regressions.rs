@@ -37,7 +37,9 @@ fn bogus_comment_inner_range_on_char_boundary() {
         "<!-- 中",
     ] {
         check_all(body);
-        check_all(&format!("<!--1679425984000-->\n[t](https://a.b/c)\n------\n\n{body}"));
+        check_all(&format!(
+            "<!--1679425984000-->\n[t](https://a.b/c)\n------\n\n{body}"
+        ));
         let dom = capture_lsp::syntax::html::parse_body(body, 0);
         for c in &dom.comments {
             let inner = &body[c.inner.start..c.inner.end];
@@ -61,7 +63,9 @@ fn nul_in_tag_name_keeps_name_range_in_source() {
         "<DIV\0 class=a>x</DIV>",
     ] {
         check_all(body);
-        check_all(&format!("<!--1679425984000-->\n[t](https://a.b/c)\n------\n\n{body}"));
+        check_all(&format!(
+            "<!--1679425984000-->\n[t](https://a.b/c)\n------\n\n{body}"
+        ));
     }
 }
 
@@ -74,7 +78,9 @@ fn saved_fuzz_crashes() {
         let bytes = std::fs::read(entry.path()).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         check_all(&text);
-        check_all(&format!("<!--1679425984000-->\n[t](https://a.b/c)\n------\n\n{text}"));
+        check_all(&format!(
+            "<!--1679425984000-->\n[t](https://a.b/c)\n------\n\n{text}"
+        ));
         n += 1;
     }
     assert!(n > 0, "no saved crash inputs in {}", dir.display());

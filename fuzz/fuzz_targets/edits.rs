@@ -101,12 +101,18 @@ fuzz_target!(|input: Input| {
         let lc = index.line_col(off, enc);
         let back = index.offset(lc, enc);
         // Offsets inside a "\r\n" pair resolve to the "\r".
-        let expected = if off > 0 && model.as_bytes()[off - 1] == b'\r' && model.as_bytes().get(off) == Some(&b'\n') {
+        let expected = if off > 0
+            && model.as_bytes()[off - 1] == b'\r'
+            && model.as_bytes().get(off) == Some(&b'\n')
+        {
             off - 1
         } else {
             off
         };
         assert_eq!(back, expected, "round trip of {off} via {lc:?} in {enc:?}");
-        let _ = LineCol { line: lc.line, col: lc.col };
+        let _ = LineCol {
+            line: lc.line,
+            col: lc.col,
+        };
     }
 });

@@ -70,7 +70,10 @@ pub fn check_header(text: &str, h: &Header) {
 pub fn check_dom(text: &str, dom: &Dom) {
     for (i, node) in dom.nodes.iter().enumerate() {
         for &c in &node.children {
-            assert!((c as usize) < dom.nodes.len(), "node {i}: child {c} out of bounds");
+            assert!(
+                (c as usize) < dom.nodes.len(),
+                "node {i}: child {c} out of bounds"
+            );
         }
         match &node.data {
             NodeData::Element(e) => {
