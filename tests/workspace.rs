@@ -594,7 +594,7 @@ fn previews_and_credit_recovery() {
     let summit = ix.entry("file:///a/summit.md").expect("entry");
     let img = summit.images.first().expect("image");
     assert!(img.credit.is_none());
-    let credits = ix.credits_for_image(&img.url);
+    let credits = ix.credits_for_image(&img.key);
     assert_eq!(credits.len(), 1);
     assert_eq!(credits[0].credit, "KREMLIN POOL/SPUTNIK/EPA");
     assert_eq!(&*credits[0].key, "file:///a/putin.md");

@@ -113,11 +113,10 @@ pub struct LinkEntry {
     pub range: Span,
 }
 
-/// An image: the original URL (behind any proxy, made absolute), its normalised form and
-/// the credit this capture gives it.
+/// An image: its original URL (behind any proxy, made absolute) in normalised form (see
+/// [`normalize_url`]: a key that also reads as a URL), and the credit this capture gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageEntry {
-    pub url: Box<str>,
     pub key: Arc<str>,
     pub credit: Option<Box<str>>,
     /// The raw `src` value in the file.
@@ -143,8 +142,6 @@ pub struct Entry {
     pub headings: Vec<HeadingEntry>,
     pub links: Vec<LinkEntry>,
     pub images: Vec<ImageEntry>,
-    /// Lowercased title and headings, `\n`-separated (the symbol search haystack).
-    search: Box<str>,
 }
 
 impl Entry {
@@ -209,7 +206,6 @@ impl Entry {
                 continue;
             }
             images.push(ImageEntry {
-                url: original.into(),
                 key: norm.into(),
                 credit: img.credit.map(Into::into),
                 range: Span::at(img.src.range),
@@ -225,11 +221,9 @@ impl Entry {
             spans.extend(images.iter_mut().map(|i| &mut i.range));
             fill_positions(text, &mut spans);
         }
-        let mut search = title.to_lowercase();
-        for h in &headings {
-            search.push('\n');
-            search.push_str(&h.text.to_lowercase());
-        }
+        headings.shrink_to_fit();
+        links.shrink_to_fit();
+        images.shrink_to_fit();
         Some(Entry {
             key: key.into(),
             len: text.len(),
@@ -242,7 +236,6 @@ impl Entry {
             headings,
             links,
             images,
-            search: search.into(),
         })
     }
 
@@ -297,6 +290,53 @@ pub struct Index {
     by_url: HashMap<Arc<str>, Vec<FileId>>,
     linked_from: HashMap<Arc<str>, Vec<FileId>>,
     image_users: HashMap<Arc<str>, Vec<FileId>>,
+    /// Per slot: bumped on every insert (symbols of older versions are dead).
+    stamps: Vec<u32>,
+    symbols: SymbolArena,
+}
+
+/// Every title and heading name in one contiguous buffer (one per line), so that a query
+/// is a few `memchr`/`memmem` passes over memory instead of a walk over 10^5 entries.
+/// Append-only with tombstones; compacted when more than half is dead.
+#[derive(Debug, Default)]
+struct SymbolArena {
+    text: String,
+    syms: Vec<Sym>,
+    dead: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sym {
+    start: u32,
+    end: u32,
+    file: FileId,
+    /// 0 for the title, 1 + index for a heading.
+    idx: u32,
+    stamp: u32,
+}
+
+impl SymbolArena {
+    fn push(&mut self, file: FileId, stamp: u32, idx: u32, name: &str) {
+        // Names never contain line breaks (whitespace is collapsed) — make sure.
+        let start = self.text.len();
+        self.text
+            .extend(name.chars().map(|c| if c == '\n' { ' ' } else { c }));
+        let end = self.text.len();
+        self.text.push('\n');
+        self.syms.push(Sym {
+            start: start as u32,
+            end: end as u32,
+            file,
+            idx,
+            stamp,
+        });
+    }
+
+    /// The symbol whose line holds byte `at`.
+    fn sym_at(&self, at: usize) -> Option<usize> {
+        let i = self.syms.partition_point(|s| s.start as usize <= at);
+        i.checked_sub(1)
+    }
 }
 
 /// Add `id` under `key`, and make `key` share the map's copy of the string. Duplicates
@@ -389,10 +429,45 @@ impl Index {
             add_to(&mut self.image_users, &mut i.key, id);
         }
         self.by_key.insert(entry.key.clone(), id);
+        if self.stamps.len() <= id as usize {
+            self.stamps.resize(id as usize + 1, 0);
+        }
+        let stamp = match self.stamps.get_mut(id as usize) {
+            Some(s) => {
+                *s = s.wrapping_add(1);
+                *s
+            }
+            None => 0,
+        };
+        self.symbols.push(id, stamp, 0, &entry.title);
+        for (i, h) in entry.headings.iter().enumerate() {
+            self.symbols.push(id, stamp, i as u32 + 1, &h.text);
+        }
         if let Some(slot) = self.slots.get_mut(id as usize) {
             *slot = Some(entry);
         }
         id
+    }
+
+    fn sym_alive(&self, s: &Sym) -> bool {
+        self.stamps.get(s.file as usize) == Some(&s.stamp)
+            && self.slots.get(s.file as usize).is_some_and(Option::is_some)
+    }
+
+    /// Rebuild the symbol buffer without dead names once they are the majority.
+    fn maybe_compact(&mut self) {
+        if self.symbols.dead * 2 <= self.symbols.syms.len() || self.symbols.syms.len() < 1024 {
+            return;
+        }
+        let mut fresh = SymbolArena::default();
+        for (id, e) in self.entries() {
+            let stamp = self.stamps.get(id as usize).copied().unwrap_or(0);
+            fresh.push(id, stamp, 0, &e.title);
+            for (i, h) in e.headings.iter().enumerate() {
+                fresh.push(id, stamp, i as u32 + 1, &h.text);
+            }
+        }
+        self.symbols = fresh;
     }
 
     /// Remove the entry under `key` (no-op when absent).
@@ -408,7 +483,9 @@ impl Index {
         for i in &entry.images {
             remove_from(&mut self.image_users, &i.key, id);
         }
+        self.symbols.dead += 1 + entry.headings.len();
         self.free.push(id);
+        self.maybe_compact();
         Some(entry)
     }
 
@@ -503,61 +580,134 @@ impl Index {
     /// Titles and headings matching `query`, best first, at most `limit`.
     pub fn symbols(&self, query: &str, limit: usize) -> Vec<SymbolHit> {
         let m = Matcher::new(query);
-        let mut hits: Vec<SymbolHit> = Vec::new();
-        for (id, e) in self.entries() {
-            if !m.is_empty() && !m.may_match(&e.search) {
+        let arena = &self.symbols;
+        // Candidate lines: where the first token occurs (substring) or, for an ASCII token,
+        // where it occurs as a subsequence within one line.
+        let candidates: Vec<usize> = match m.tokens.first() {
+            None => (0..arena.syms.len()).collect(),
+            Some(t) if !t.is_ascii() => {
+                let mut c: Vec<usize> = memchr::memmem::find_iter(arena.text.as_bytes(), t)
+                    .filter_map(|at| arena.sym_at(at))
+                    .collect();
+                c.dedup();
+                c
+            }
+            Some(t) => subsequence_lines(arena, t),
+        };
+        // (score, file, 0 for the title or 1 + heading index): no allocation per candidate.
+        let mut hits: Vec<(u32, FileId, u32)> = Vec::new();
+        for i in candidates {
+            let Some(sym) = arena.syms.get(i) else {
+                continue;
+            };
+            if !self.sym_alive(sym) {
                 continue;
             }
-            if let Some(score) = m.score(&e.title) {
-                hits.push(SymbolHit {
-                    file: id,
-                    name: e.title.to_string(),
-                    level: None,
-                    range: e.title_range,
-                    container: None,
-                    score: score + 5,
-                });
-            }
-            for h in &e.headings {
-                if let Some(score) = m.score(&h.text) {
-                    hits.push(SymbolHit {
-                        file: id,
-                        name: h.text.to_string(),
-                        level: Some(h.level),
-                        range: h.range,
-                        container: Some(e.title.to_string()),
-                        score,
-                    });
-                }
+            let name = arena
+                .text
+                .get(sym.start as usize..sym.end as usize)
+                .unwrap_or_default();
+            if let Some(score) = m.score(name) {
+                let bonus = if sym.idx == 0 { 5 } else { 0 };
+                hits.push((score + bonus, sym.file, sym.idx));
             }
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then_with(|| a.name.len().cmp(&b.name.len()))
-                .then_with(|| a.name.cmp(&b.name))
-        });
+        let name_of = |&(_, f, i): &(u32, FileId, u32)| -> &str {
+            let Some(e) = self.get(f) else { return "" };
+            match i.checked_sub(1) {
+                None => &e.title,
+                Some(h) => e.headings.get(h as usize).map(|h| &*h.text).unwrap_or(""),
+            }
+        };
+        let order = |a: &(u32, FileId, u32), b: &(u32, FileId, u32)| {
+            b.0.cmp(&a.0)
+                .then_with(|| name_of(a).len().cmp(&name_of(b).len()))
+                .then_with(|| (a.1, a.2).cmp(&(b.1, b.2)))
+        };
+        if hits.len() > limit && limit > 0 {
+            hits.select_nth_unstable_by(limit - 1, order);
+        }
         hits.truncate(limit);
-        for h in &mut hits {
-            if h.level.is_none() {
-                h.container = self
-                    .get(h.file)
-                    .and_then(|e| e.url.as_deref())
-                    .and_then(crate::ide::url::host);
-            }
-        }
-        hits
+        hits.sort_by(order);
+        hits.into_iter()
+            .filter_map(|(score, file, i)| {
+                let e = self.get(file)?;
+                Some(match i.checked_sub(1) {
+                    None => SymbolHit {
+                        file,
+                        name: e.title.to_string(),
+                        level: None,
+                        range: e.title_range,
+                        container: e.url.as_deref().and_then(crate::ide::url::host),
+                        score,
+                    },
+                    Some(h) => {
+                        let h = e.headings.get(h as usize)?;
+                        SymbolHit {
+                            file,
+                            name: h.text.to_string(),
+                            level: Some(h.level),
+                            range: h.range,
+                            container: Some(e.title.to_string()),
+                            score,
+                        }
+                    }
+                })
+            })
+            .collect()
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // Matching
 
+/// Indexes of the arena lines in which `token` (ASCII, lowercased) occurs as an ASCII
+/// case-insensitive subsequence: one pass over the buffer, jumping with `memchr3`.
+fn subsequence_lines(arena: &SymbolArena, token: &[u8]) -> Vec<usize> {
+    let text = arena.text.as_bytes();
+    let mut out = Vec::new();
+    let mut line = 0usize;
+    let mut k = 0usize; // matched bytes of the token in this line
+    let mut pos = 0usize;
+    while pos < text.len() {
+        let Some(&q) = token.get(k) else {
+            // Matched: record and skip to the next line.
+            out.push(line);
+            match memchr::memchr(b'\n', text.get(pos..).unwrap_or_default()) {
+                Some(nl) => {
+                    pos += nl + 1;
+                    line += 1;
+                    k = 0;
+                    continue;
+                }
+                None => break,
+            }
+        };
+        let rest = text.get(pos..).unwrap_or_default();
+        let Some(found) = memchr::memchr3(q, q.to_ascii_uppercase(), b'\n', rest) else {
+            break;
+        };
+        let at = pos + found;
+        if text.get(at) == Some(&b'\n') {
+            line += 1;
+            k = 0;
+        } else {
+            k += 1;
+        }
+        pos = at + 1;
+    }
+    if k == token.len() && k > 0 && out.last() != Some(&line) {
+        out.push(line);
+    }
+    out
+}
+
 /// Query matcher: each whitespace-separated token must match. A token with non-ASCII
 /// characters (CJK) must occur as a substring; an ASCII token matches as a substring
-/// (scored higher, more at a word start) or as a subsequence (fuzzy). Case-insensitive.
+/// (scored higher, more at a word start) or as a subsequence (fuzzy). Case-insensitive
+/// for ASCII letters (the haystack is never copied or lowercased).
 pub struct Matcher {
-    tokens: Vec<String>,
+    tokens: Vec<Vec<u8>>,
 }
 
 impl Matcher {
@@ -565,7 +715,7 @@ impl Matcher {
         Matcher {
             tokens: query
                 .split_whitespace()
-                .map(str::to_lowercase)
+                .map(|t| t.to_lowercase().into_bytes())
                 .filter(|t| !t.is_empty())
                 .collect(),
         }
@@ -575,40 +725,50 @@ impl Matcher {
         self.tokens.is_empty()
     }
 
-    /// A cheap prefilter over a lowercased haystack: every token could match somewhere.
-    fn may_match(&self, hay_lower: &str) -> bool {
-        self.tokens.iter().all(|t| {
-            if t.is_ascii() {
-                is_subsequence(t.as_bytes(), hay_lower.as_bytes())
-            } else {
-                memchr::memmem::find(hay_lower.as_bytes(), t.as_bytes()).is_some()
-            }
-        })
-    }
-
     /// The score of `text`, or `None` when it does not match. An empty query matches all.
     pub fn score(&self, text: &str) -> Option<u32> {
         if self.tokens.is_empty() {
             return Some(1);
         }
-        let lower = text.to_lowercase();
+        let hay = text.as_bytes();
         let mut total = 0u32;
         for t in &self.tokens {
-            total += token_score(t, &lower)?;
+            total += token_score(t, hay)?;
         }
-        if self.tokens.len() == 1 && self.tokens.first().is_some_and(|t| *t == lower) {
+        if self.tokens.len() == 1
+            && self
+                .tokens
+                .first()
+                .is_some_and(|t| t.eq_ignore_ascii_case(hay))
+        {
             total += 100;
         }
         Some(total)
     }
 }
 
-fn token_score(token: &str, lower: &str) -> Option<u32> {
-    if let Some(pos) = lower.find(token) {
-        let word_start = lower
-            .get(..pos)
-            .and_then(|p| p.chars().next_back())
-            .is_none_or(|c| !c.is_alphanumeric());
+/// Find `needle` (ASCII-lowercased) in `hay`, ASCII case-insensitively.
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0usize;
+    while from < hay.len() {
+        let window = hay.get(from..)?;
+        let at = from + memchr::memchr2(first, first.to_ascii_uppercase(), window)?;
+        let cand = hay.get(at + 1..at + 1 + rest.len());
+        if cand.is_some_and(|c| c.eq_ignore_ascii_case(rest)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn token_score(token: &[u8], hay: &[u8]) -> Option<u32> {
+    if let Some(pos) = find_ci(hay, token) {
+        let word_start = pos
+            .checked_sub(1)
+            .and_then(|p| hay.get(p))
+            .is_none_or(|b| !b.is_ascii_alphanumeric());
         let prefix = if pos == 0 { 20 } else { 0 };
         return Some(50 + prefix + if word_start { 20 } else { 0 });
     }
@@ -616,12 +776,11 @@ fn token_score(token: &str, lower: &str) -> Option<u32> {
         return None;
     }
     // Subsequence: score by contiguity and word starts.
-    let hay = lower.as_bytes();
     let mut score = 10u32;
     let mut last: Option<usize> = None;
     let mut hi = 0usize;
-    for &q in token.as_bytes() {
-        let found = hay.get(hi..)?.iter().position(|&b| b == q)?;
+    for &q in token {
+        let found = memchr::memchr2(q, q.to_ascii_uppercase(), hay.get(hi..)?)?;
         let at = hi + found;
         if last.is_some_and(|l| l + 1 == at) {
             score += 3;
@@ -634,11 +793,6 @@ fn token_score(token: &str, lower: &str) -> Option<u32> {
         hi = at + 1;
     }
     Some(score)
-}
-
-fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
-    let mut it = hay.iter();
-    needle.iter().all(|n| it.any(|h| h == n))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -563,7 +563,7 @@ fn target_at(key: &str, text: &str, offset: usize) -> Option<Target> {
     }
     if let Some(i) = e.images.iter().find(|i| hit(&i.range)) {
         return Some(Target::Image {
-            url: i.url.to_string(),
+            url: i.key.to_string(),
         });
     }
     if offset <= e.title_range.range.end.max(1) || hit(&e.title_range) {

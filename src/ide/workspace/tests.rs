@@ -30,7 +30,7 @@ fn entry_extracts_header_headings_links_images() {
     assert!(e.lede.starts_with("俄罗斯总统普京"), "{}", e.lede);
     let img = e.images.first().expect("image");
     assert_eq!(
-        &*img.url,
+        &*img.key,
         "https://ichef.bbci.co.uk/news/640/cpsprodpb/1/production/_1_putin.jpg"
     );
     assert_eq!(img.credit.as_deref(), Some("REUTERS"));
@@ -215,4 +215,31 @@ fn positions_in_every_encoding() {
         assert_eq!((lc.line, lc.col), (h.range.start.line, col), "{enc:?}");
     }
     assert_eq!(e.title_range.start.line, 1);
+}
+
+#[test]
+fn symbol_buffer_survives_churn() {
+    let mut ix = Index::default();
+    for round in 0..3 {
+        for i in 0..800 {
+            let text = format!(
+                "<!--1-->\n[Report {i} round {round} 报告](https://a.b/{i})\n------\n\n<h2>Part {i}</h2>"
+            );
+            ix.insert(Entry::from_text(&format!("k{i}"), &text).expect("capture"));
+        }
+    }
+    assert_eq!(ix.len(), 800);
+    assert_eq!(ix.symbols("round 2", 10_000).len(), 800);
+    let all = ix.symbols("round", 10_000);
+    assert_eq!(all.len(), 800);
+    assert!(all.iter().all(|h| h.name.contains("round 2")));
+    assert_eq!(ix.symbols("报告", 10_000).len(), 800);
+    assert_eq!(
+        ix.symbols("rprt 799", 10).first().map(|h| h.name.as_str()),
+        Some("Report 799 round 2 报告")
+    );
+    for i in 0..800 {
+        ix.remove(&format!("k{i}"));
+    }
+    assert!(ix.symbols("", 10).is_empty());
 }
