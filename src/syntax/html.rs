@@ -6,8 +6,8 @@
 //!    token sink that numbers start and end tags as they are processed, and a tree sink
 //!    around scraper's that notes "element created for start tag k". Elements with no record were synthesised by the parser (implied
 //!    `html`/`body`, adoption-agency clones) and have no source range.
-//! 2. html5gum, which reports spans, gives the k-th start tag's span (name, each attribute
-//!    name and value). Names are checked to agree; on a disagreement the two sequences
+//! 2. A byte-level span scanner (`scan.rs`, following the tokenizer's tag, attribute and
+//!    comment states) gives the k-th start tag's span (name, each attribute name and value). Names are checked to agree; on a disagreement the two sequences
 //!    resync by name and the element stays unmapped.
 //! 3. End tags are paired with start tags in source order and kept only where the real tree
 //!    agrees (every element between the two tags is a descendant); the rest are stray.
@@ -31,10 +31,9 @@ use html5ever::tree_builder::{
     ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink,
 };
 use html5ever::{Attribute, LocalName, QualName, TokenizerResult, ns};
-use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
-use html5gum::{Span, State};
 use scraper::{Html, HtmlTreeSink};
 
+use crate::syntax::scan;
 use crate::text::TextRange;
 
 /// Index of a node in [`Dom::nodes`].
@@ -264,22 +263,29 @@ impl Iterator for Descendants<'_> {
 /// Never fails: garbage in gives the best tree html5ever builds.
 pub fn parse_body(text: &str, offset: usize) -> Dom {
     let body = text.get(offset..).unwrap_or("");
-    let gum = span_pass(body);
-    let ever = tree_pass(body);
+    // The two passes are independent: on large bodies run the span pass on a second
+    // thread while this one builds the tree (`scraper::Html` is not `Send`, so the tree
+    // pass stays here).
+    let (gum, ever) = if body.len() >= PARALLEL_THRESHOLD {
+        std::thread::scope(|scope| {
+            let spans = scope.spawn(|| span_pass(body));
+            let ever = tree_pass(body);
+            let gum = spans.join().unwrap_or_else(|_| GumOutput::default());
+            (gum, ever)
+        })
+    } else {
+        (span_pass(body), tree_pass(body))
+    };
     assemble(text, offset, gum, ever)
 }
 
-// ---------------------------------------------------------------------------------------
-// Pass 1: html5gum, for spans.
+/// Bodies at least this large are tokenized for spans on a second thread.
+const PARALLEL_THRESHOLD: usize = 64 * 1024;
 
-#[derive(Debug, Default)]
-struct GumStart {
-    name: String,
-    range: TextRange,
-    name_range: TextRange,
-    attrs: Vec<(String, TextRange, Option<TextRange>)>,
-    self_closing: bool,
-}
+// ---------------------------------------------------------------------------------------
+// Pass 1: spans (see `scan.rs`).
+
+type GumStart = scan::StartTag;
 
 #[derive(Debug, Default)]
 struct GumOutput {
@@ -288,141 +294,21 @@ struct GumOutput {
     comments: Vec<SourceComment>,
 }
 
-enum GumEvent {
-    Start(GumStart),
-    End(String, TextRange),
-    Comment(String, TextRange),
-}
-
-#[derive(Default)]
-struct GumCollector {
-    current: Option<GumStart>,
-}
-
-impl html5gum::emitters::callback::Callback<GumEvent, usize> for GumCollector {
-    fn handle_event(&mut self, event: CallbackEvent<'_>, span: Span<usize>) -> Option<GumEvent> {
-        match event {
-            CallbackEvent::OpenStartTag { name } => {
-                let name = String::from_utf8_lossy(name).into_owned();
-                let name_range = TextRange::new(span.start + 1, span.start + 1 + name.len());
-                self.current = Some(GumStart {
-                    name,
-                    range: TextRange::new(span.start, span.end),
-                    name_range,
-                    attrs: Vec::new(),
-                    self_closing: false,
-                });
-                None
-            }
-            CallbackEvent::AttributeName { name } => {
-                if let Some(cur) = self.current.as_mut() {
-                    cur.attrs.push((
-                        String::from_utf8_lossy(name).into_owned(),
-                        TextRange::new(span.start, span.end),
-                        None,
-                    ));
-                }
-                None
-            }
-            CallbackEvent::AttributeValue { .. } => {
-                if let Some(attr) = self.current.as_mut().and_then(|c| c.attrs.last_mut()) {
-                    attr.2 = Some(TextRange::new(span.start, span.end));
-                }
-                None
-            }
-            CallbackEvent::CloseStartTag { self_closing } => {
-                let mut cur = self.current.take()?;
-                cur.range.end = span.end;
-                cur.self_closing = self_closing;
-                Some(GumEvent::Start(cur))
-            }
-            CallbackEvent::EndTag { name } => Some(GumEvent::End(
-                String::from_utf8_lossy(name).into_owned(),
-                TextRange::new(span.start, span.end),
-            )),
-            CallbackEvent::Comment { value } => Some(GumEvent::Comment(
-                String::from_utf8_lossy(value).into_owned(),
-                TextRange::new(span.start, span.end),
-            )),
-            _ => None,
-        }
-    }
-}
-
-/// The tag name as it stands in the source: from after `<` to the first whitespace, `/` or
-/// `>`. The emitted name cannot be used to measure it: html5gum lowercases it and replaces
-/// NUL with U+FFFD (three bytes for one), which would put the range off (and off a char
-/// boundary).
-fn source_name_range(body: &str, tag: TextRange) -> TextRange {
-    let start = tag.start + 1;
-    let Some(rest) = body.get(start..tag.end.max(start)) else {
-        return TextRange::empty(tag.start);
-    };
-    let len = rest
-        .bytes()
-        .position(|b| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
-        .unwrap_or(rest.len());
-    TextRange::new(start, start + len)
-}
-
 fn span_pass(body: &str) -> GumOutput {
-    let emitter = CallbackEmitter::new(GumCollector::default());
-    let mut tokenizer = html5gum::Tokenizer::new_with_emitter(body, emitter);
-    let mut out = GumOutput::default();
-    // Depth inside <svg>/<math>, where html5ever does not switch to raw text states.
-    let mut foreign_depth = 0usize;
-    while let Some(Ok(event)) = tokenizer.next() {
-        match event {
-            GumEvent::Start(mut start) => {
-                start.name_range = source_name_range(body, start.range);
-                let next_state = if foreign_depth > 0 {
-                    None
-                } else {
-                    match start.name.as_str() {
-                        "title" | "textarea" => Some(State::RcData),
-                        "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(State::RawText),
-                        "script" => Some(State::ScriptData),
-                        "plaintext" => Some(State::PlainText),
-                        _ => None,
-                    }
-                };
-                if matches!(start.name.as_str(), "svg" | "math") {
-                    foreign_depth += 1;
-                }
-                if let Some(state) = next_state {
-                    tokenizer.set_state(state);
-                }
-                out.starts.push(start);
-            }
-            GumEvent::End(name, range) => {
-                if matches!(name.as_str(), "svg" | "math") {
-                    foreign_depth = foreign_depth.saturating_sub(1);
-                }
-                out.ends.push((name, range));
-            }
-            GumEvent::Comment(text, range) => {
-                // `<!--…-->`, or a bogus comment (`<!…>`, `</…>`, `<?…>`) whose opener is
-                // shorter than four bytes: never step into a multi-byte char.
-                let raw = body.get(range.start..range.end).unwrap_or("");
-                let open = ["<!--", "<!", "</", "<"]
-                    .iter()
-                    .find(|p| raw.starts_with(**p))
-                    .map_or(0, |p| p.len());
-                let close = ["-->", ">"]
-                    .iter()
-                    .find(|p| raw.len() >= open + p.len() && raw.ends_with(**p))
-                    .map_or(0, |p| p.len());
-                let inner_start = range.start + open;
-                let inner_end = range.end - close;
-                out.comments.push(SourceComment {
-                    text,
-                    range,
-                    inner: TextRange::new(inner_start, inner_end.max(inner_start)),
-                });
-            }
-        }
+    let scanned = scan::scan(body);
+    GumOutput {
+        starts: scanned.starts,
+        ends: scanned.ends,
+        comments: scanned
+            .comments
+            .into_iter()
+            .map(|c| SourceComment {
+                text: c.inner.slice(body).unwrap_or_default().to_string(),
+                range: c.range,
+                inner: c.inner,
+            })
+            .collect(),
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -642,6 +528,7 @@ fn align<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B]) -> Vec<Option<usize>> {
 }
 
 fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom {
+    let body = text.get(offset..).unwrap_or("");
     let shift = |r: TextRange| r.shift(offset);
     let gum_start_names: Vec<&str> = gum.starts.iter().map(|s| s.name.as_str()).collect();
     let start_map = align(&ever.start_names, &gum_start_names);
@@ -695,13 +582,16 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
                     .attrs()
                     .map(|(name, value)| {
                         let source = gum_tag.and_then(|(_, t)| {
-                            t.attrs.iter().find(|a| a.0.eq_ignore_ascii_case(name))
+                            t.attrs.iter().find(|a| {
+                                a.0.slice(body)
+                                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                            })
                         });
                         Attr {
                             name: name.to_string(),
                             value: value.to_string(),
-                            name_range: source.map(|a| shift(a.1)),
-                            value_range: source.and_then(|a| a.2).map(shift),
+                            name_range: source.map(|a| shift(a.0)),
+                            value_range: source.and_then(|a| a.1).map(shift),
                         }
                     })
                     .collect();
@@ -716,7 +606,7 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
                     dom.unmapped_start_tags += 1;
                 }
                 NodeData::Element(Element {
-                    name: e.name.local.to_string(),
+                    name: String::from(&*e.name.local),
                     attrs,
                     spans,
                     range: spans.map(|s| s.start_tag.cover(s.end_tag.unwrap_or(s.start_tag))),

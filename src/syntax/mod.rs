@@ -3,6 +3,7 @@
 
 pub mod header;
 pub mod html;
+mod scan;
 
 use crate::text::TextRange;
 pub use header::{Header, ProblemKind, SyntaxProblem};
