@@ -87,6 +87,11 @@ pub fn base_url(analysis: &Analysis) -> Option<String> {
 
 /// Hover at a byte offset.
 pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<HoverResult> {
+    if let Some((range, markdown)) =
+        crate::ide::diagnostics::suppress::suppression_hover(analysis, offset)
+    {
+        return Some(HoverResult { range, markdown });
+    }
     if let Some(h) = header_hover(analysis, offset) {
         return Some(h);
     }

@@ -14,6 +14,18 @@ use crate::lsp::store::{EditError, Snapshot, Store};
 use crate::lsp::{checks, convert};
 use crate::text::{Encoding, LineIndex};
 
+/// Run a pure analysis call, turning a panic into `None` (logged) so that one bad input
+/// answers `null` instead of taking the server down.
+fn guard<T>(what: &'static str, f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            tracing::error!(request = what, "analysis panicked; answering null");
+            None
+        }
+    }
+}
+
 pub struct Backend {
     client: Client,
     store: Arc<Store>,
@@ -131,7 +143,9 @@ impl Backend {
             let s = snap.clone();
             let diags = tokio::task::spawn_blocking(move || {
                 let analysis = s.analysis()?;
-                Some(checks::lsp_diagnostics(&s.index, &analysis, &config, enc))
+                guard("diagnostics", || {
+                    checks::lsp_diagnostics(&s.index, &analysis, &config, enc)
+                })
             })
             .await
             .ok()
@@ -270,15 +284,17 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let (enc, config) = (self.encoding(), self.config());
-        Ok(Some(checks::code_actions(
-            &params.text_document.uri,
-            &snap.index,
-            &analysis,
-            &config,
-            params.range,
-            params.context.only.as_deref(),
-            enc,
-        )))
+        Ok(guard("codeAction", || {
+            checks::code_actions(
+                &params.text_document.uri,
+                &snap.index,
+                &analysis,
+                &config,
+                params.range,
+                params.context.only.as_deref(),
+                enc,
+            )
+        }))
     }
 
     async fn diagnostic(
@@ -472,22 +488,22 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        let root = ide::outline::outline(&analysis);
-        Ok(Some(DocumentSymbolResponse::Nested(vec![
-            convert::document_symbol(&snap.index, &root, enc),
-        ])))
+        Ok(guard("documentSymbol", || {
+            let root = ide::outline::outline(&analysis);
+            DocumentSymbolResponse::Nested(vec![convert::document_symbol(&snap.index, &root, enc)])
+        }))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let Some((snap, analysis)) = self.analysed(&params.text_document.uri).await else {
             return Ok(None);
         };
-        Ok(Some(
+        Ok(guard("foldingRange", || {
             ide::outline::folding_ranges(&analysis)
                 .into_iter()
                 .filter_map(|f| convert::folding_range(&snap.index, f.range, f.kind))
-                .collect(),
-        ))
+                .collect()
+        }))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -498,7 +514,8 @@ impl LanguageServer for Backend {
         let state = self.state();
         let offset = convert::offset(&snap.index, pos.position, state.encoding);
         let opts = self.hover_options();
-        let Some(h) = ide::hover::hover(&analysis, offset, &opts) else {
+        let Some(h) = guard("hover", || ide::hover::hover(&analysis, offset, &opts)).flatten()
+        else {
             return Ok(None);
         };
         Ok(Some(convert::hover(
@@ -514,12 +531,12 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        Ok(Some(
+        Ok(guard("documentLink", || {
             ide::links::document_links(&analysis)
                 .iter()
                 .filter_map(|l| convert::document_link(&snap.index, l, enc))
-                .collect(),
-        ))
+                .collect()
+        }))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -528,12 +545,12 @@ impl LanguageServer for Backend {
         };
         let enc = self.encoding();
         let range = convert::text_range(&snap.index, params.range, enc);
-        Ok(Some(
+        Ok(guard("inlayHint", || {
             ide::links::inlay_hints(&analysis, range)
                 .iter()
                 .map(|h| convert::inlay_hint(&snap.index, h, enc))
-                .collect(),
-        ))
+                .collect()
+        }))
     }
 
     async fn selection_range(
@@ -544,7 +561,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        Ok(Some(
+        Ok(guard("selectionRange", || {
             params
                 .positions
                 .iter()
@@ -553,7 +570,7 @@ impl LanguageServer for Backend {
                     let chain = ide::outline::selection_ranges(&analysis, offset);
                     convert::selection_range(&snap.index, &chain, enc)
                 })
-                .collect(),
-        ))
+                .collect()
+        }))
     }
 }
