@@ -325,3 +325,50 @@ async fn document_links_and_inlay_hints() {
         "{hints:?}"
     );
 }
+
+#[tokio::test]
+async fn large_files_say_so_once_and_still_get_diagnostics() {
+    let mut client = Client::start();
+    client
+        .request(
+            "initialize",
+            json!({"capabilities": {}, "initializationOptions": {"largeFileThreshold": 1000}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client.open(URI, SEED).await;
+    let msg = client.wait_notification("window/showMessage").await;
+    let text = msg["params"]["message"].as_str().unwrap();
+    assert!(text.contains("largeFileThreshold"), "{text}");
+    // Typing goes on; outline answers at once, diagnostics follow when typing pauses.
+    for v in 2..5 {
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": URI, "version": v},
+                       "contentChanges": [{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": " "}]}),
+            )
+            .await;
+    }
+    let resp = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert!(resp["result"][0]["name"].is_string());
+    let diags = client
+        .wait_notification("textDocument/publishDiagnostics")
+        .await;
+    assert_eq!(
+        diags["params"]["version"], 4,
+        "only the settled version is diagnosed"
+    );
+    assert!(
+        !client
+            .notifications
+            .iter()
+            .any(|n| n["method"] == "window/showMessage"),
+        "the message is shown once"
+    );
+}

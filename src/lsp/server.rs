@@ -26,12 +26,17 @@ fn guard<T>(what: &'static str, f: impl FnOnce() -> T) -> Option<T> {
     }
 }
 
+/// How long diagnostics of a document above `largeFileThreshold` wait for typing to pause.
+const LARGE_FILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
+
 pub struct Backend {
     client: Client,
     store: Arc<Store>,
     /// The workspace index (see `lsp::workspace`).
     pub workspace: Arc<crate::lsp::workspace::Workspace>,
     state: RwLock<State>,
+    /// Documents already told about the large-file mode.
+    large_files: std::sync::Mutex<std::collections::HashSet<Uri>>,
 }
 
 #[derive(Default, Clone)]
@@ -56,6 +61,7 @@ impl Backend {
             store: Arc::new(Store::default()),
             workspace: Arc::default(),
             state: RwLock::new(State::default()),
+            large_files: Default::default(),
         }
     }
 
@@ -122,6 +128,34 @@ impl Backend {
         Some((snap, analysis))
     }
 
+    /// Whether the document is above the large-file threshold; says so once per document
+    /// (window/showMessage) the first time it is.
+    fn note_large_file(&self, uri: &Uri, threshold: usize) -> bool {
+        let Some(len) = self.store.len(uri) else {
+            return false;
+        };
+        if len <= threshold {
+            return false;
+        }
+        let first = self
+            .large_files
+            .lock()
+            .map(|mut seen| seen.insert(uri.clone()))
+            .unwrap_or(false);
+        if first {
+            let client = self.client.clone();
+            let msg = format!(
+                "capture-lsp: {} is {:.1} MB, above largeFileThreshold ({:.1} MB); diagnostics are computed when typing pauses.",
+                uri.as_str().rsplit('/').next().unwrap_or(uri.as_str()),
+                len as f64 / 1e6,
+                threshold as f64 / 1e6
+            );
+            tracing::info!("{msg}");
+            tokio::spawn(async move { client.show_message(MessageType::INFO, msg).await });
+        }
+        true
+    }
+
     /// Compute and publish diagnostics for the document's current version; results for a
     /// version that has since changed are dropped.
     fn schedule_diagnostics(&self, uri: Uri) {
@@ -136,7 +170,17 @@ impl Backend {
         if pull_diagnostics {
             return;
         }
+        let large = self.note_large_file(&uri, config.large_file_threshold);
         tokio::spawn(async move {
+            if large {
+                // Above the threshold, diagnostics wait for a pause in typing: a newer
+                // version schedules its own run, so this one gives way.
+                let version = store.version(&uri);
+                tokio::time::sleep(LARGE_FILE_DEBOUNCE).await;
+                if store.version(&uri) != version {
+                    return;
+                }
+            }
             let Some(snap) = store.snapshot(&uri) else {
                 return;
             };

@@ -149,6 +149,11 @@ impl Store {
         Some(snap)
     }
 
+    /// Size in bytes of an open document.
+    pub fn len(&self, uri: &Uri) -> Option<usize> {
+        self.lock().get(uri).map(|d| d.rope.len_bytes())
+    }
+
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.lock().get(uri).map(|d| d.version)
     }
