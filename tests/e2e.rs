@@ -372,3 +372,142 @@ async fn large_files_say_so_once_and_still_get_diagnostics() {
         "the message is shown once"
     );
 }
+
+/// Apply a WorkspaceEdit's text edits for one document to its text (positions in utf-16).
+fn apply_edits(text: &str, edit: &Value, uri: &str) -> String {
+    let edits = edit["changes"][uri]
+        .as_array()
+        .cloned()
+        .or_else(|| {
+            edit["documentChanges"].as_array().and_then(|dc| {
+                dc.iter()
+                    .find(|d| d["textDocument"]["uri"] == uri)
+                    .and_then(|d| d["edits"].as_array().cloned())
+            })
+        })
+        .expect("edits for the document");
+    let index = capture_lsp::text::LineIndex::new(text);
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            let pos = |p: &Value| {
+                index.offset(
+                    capture_lsp::text::LineCol {
+                        line: p["line"].as_u64().unwrap() as u32,
+                        col: p["character"].as_u64().unwrap() as u32,
+                    },
+                    capture_lsp::text::Encoding::Utf16,
+                )
+            };
+            (
+                pos(&e["range"]["start"]),
+                pos(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, &t);
+    }
+    out
+}
+
+#[tokio::test]
+async fn diagnostics_code_action_edit_and_republish() {
+    let mut client = Client::start();
+    client.initialize(&["utf-16"]).await;
+    client.open(URI, SEED).await;
+    let diags = client
+        .wait_notification("textDocument/publishDiagnostics")
+        .await;
+    let list = diags["params"]["diagnostics"].as_array().unwrap().clone();
+    let empty = list
+        .iter()
+        .find(|d| d["code"] == "CAP201")
+        .unwrap_or_else(|| panic!("empty embed flagged: {list:?}"));
+    assert!(
+        empty["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .contains("empty-embed")
+    );
+    // Ask for actions where the diagnostic is; take the quick fix and apply it.
+    let resp = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": empty["range"], "context": {"diagnostics": [empty]}}),
+        )
+        .await;
+    let actions = resp["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix" && a["title"].as_str().unwrap().contains("Twitter"))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let fixed = apply_edits(SEED, &fix["edit"], URI);
+    assert!(fixed.contains("https://twitter.com/example/status/1000000000000000001"));
+    assert!(
+        !fixed.contains("data-e2e=\"twitter-embed-"),
+        "the empty shell is replaced"
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": fixed}]}),
+        )
+        .await;
+    let diags = client
+        .wait_notification("textDocument/publishDiagnostics")
+        .await;
+    assert_eq!(diags["params"]["version"], 2);
+    assert!(
+        !diags["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "CAP201"),
+        "{diags}"
+    );
+}
+
+#[tokio::test]
+async fn pull_diagnostics_and_settings_reload() {
+    let mut client = Client::start();
+    client
+        .request(
+            "initialize",
+            json!({"capabilities": {"textDocument": {"diagnostic": {}}},
+                   "initializationOptions": {"rules": {"empty-embed": "error"}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client.open(URI, SEED).await;
+    let resp = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let items = resp["result"]["items"].as_array().unwrap().clone();
+    let empty = items
+        .iter()
+        .find(|d| d["code"] == "CAP201")
+        .expect("pulled");
+    assert_eq!(empty["severity"], 1, "the setting made it an error");
+    // The client changes the setting: the rule is turned off.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"capture-lsp": {"rules": {"empty-embed": "off"}}}}),
+        )
+        .await;
+    let resp = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let items = resp["result"]["items"].as_array().unwrap();
+    assert!(!items.iter().any(|d| d["code"] == "CAP201"), "{items:?}");
+}
