@@ -713,6 +713,10 @@ fn find_via_agency(text: &str, rules: &CreditRules) -> Option<Found> {
         .find(|&(_, c)| is_sentence_delimiter(c) || is_close_bracket(c))
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
+    // A whole text that is just the credit is the `Bare` style's business.
+    if start == 0 {
+        return None;
+    }
     let start = skip_separators(text, start);
     (start < via).then(|| Found {
         marker: None,
