@@ -340,7 +340,20 @@ fn main() {
 
     let _ = lsp.request("shutdown", Value::Null);
     lsp.notify("exit", Value::Null);
-    let _ = lsp.child.wait();
+    // Close stdin (the server's blocking stdin read ends), then make sure it is gone.
+    let Lsp {
+        mut child, stdin, ..
+    } = lsp;
+    drop(stdin);
+    for _ in 0..50 {
+        if child.try_wait().ok().flatten().is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("server did not exit after `exit`; killing it");
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn walk_size(dir: &Path) -> u64 {

@@ -288,13 +288,11 @@ impl Workspace {
         if batch.is_empty() {
             return;
         }
-        let open: Vec<bool> = batch
-            .iter()
-            .map(|e| uri_of_key(&e.key).is_some_and(|u| store.version(&u).is_some()))
-            .collect();
         let mut ix = self.write();
-        for (e, is_open) in batch.drain(..).zip(open) {
-            // Open documents override the disk (they were indexed from their text).
+        for e in batch.drain(..) {
+            // Open documents override the disk (they were indexed from their text). Checked
+            // under the index lock, so a document opened meanwhile is not overwritten.
+            let is_open = uri_of_key(&e.key).is_some_and(|u| store.version(&u).is_some());
             if !is_open {
                 ix.insert(e);
             }
