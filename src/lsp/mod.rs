@@ -15,7 +15,7 @@ use tower_lsp_server::{LspService, Server};
 /// [`transport::guard_input`] instead of ending the session.
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(server::Backend::new);
-    let input = transport::guard_input(tokio::io::stdin());
+    let input = transport::guard_input(std::io::stdin());
     Server::new(input, tokio::io::stdout(), socket)
         .serve(service)
         .await;
