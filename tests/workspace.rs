@@ -409,8 +409,72 @@ async fn workspace_end_to_end() {
         .await;
     assert_eq!(def[0]["uri"], json!(uri_of(&putin)), "{def}");
 
+    // Cross-capture hover: the link shows the captured target's title, lede and sections.
+    let hover = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri_of(&summit)},
+                   "position": pos_of(SUMMIT, "world-64998418#reaction")}),
+        )
+        .await;
+    let md = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        md.contains("**Captured in workspace:** 乌克兰战争：普京突访马里乌波尔"),
+        "{md}"
+    );
+    assert!(md.contains("→ section **乌克兰的反应**"), "{md}");
+    assert!(md.contains("俄罗斯总统普京周末突访"), "lede: {md}");
+    // The summit's image has no credit; the same image is credited in the other capture:
+    // the hover says so and a quick fix adds that credit in this capture's style.
+    let hover = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri_of(&summit)},
+                   "position": pos_of(SUMMIT, "<img")}),
+        )
+        .await;
+    let md = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        md.contains("**Credit recovered**") && md.contains("KREMLIN POOL/SPUTNIK/EPA"),
+        "{md}"
+    );
+    let at = pos_of(SUMMIT, "<img");
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri_of(&summit)}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let recovered = actions
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|x| {
+                x["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("KREMLIN POOL/SPUTNIK/EPA"))
+            })
+        })
+        .unwrap_or_else(|| panic!("recovered-credit fix: {actions}"));
+    let edit = &recovered["edit"]["changes"][uri_of(&summit)][0];
+    assert_eq!(
+        edit["newText"],
+        "<p role=\"text\"><span>图像来源，</span><span>KREMLIN POOL/SPUTNIK/EPA</span></p>"
+    );
+
     // References on the header URL of the target: the two links in the summit capture.
     c.open(&putin, PUTIN, 1).await;
+    // The header hover counts the captures that link here and the re-captures.
+    let hover = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri_of(&putin)},
+                   "position": pos_of(PUTIN, "world-64998418)")}),
+        )
+        .await;
+    let md = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(md.contains("**1 capture link here**"), "{md}");
+    assert!(md.contains("**1 other capture of this URL**"), "{md}");
     let refs = c
         .request(
             "textDocument/references",

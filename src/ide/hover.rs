@@ -21,6 +21,24 @@ pub struct HoverResult {
     /// The element or attribute hovered.
     pub range: TextRange,
     pub markdown: String,
+    /// What the workspace index may add to (cross-capture previews, recovered credits).
+    pub subject: Subject,
+}
+
+/// The thing hovered, for callers that can say more about it from other captures.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Subject {
+    #[default]
+    Other,
+    /// A link to this absolute URL (fragment, if any, separately).
+    Link {
+        url: String,
+        fragment: Option<String>,
+    },
+    /// The header's source URL.
+    SourceUrl(String),
+    /// An image with no credit here (original URL behind any proxy).
+    UncreditedImage(String),
 }
 
 impl HoverResult {
@@ -90,7 +108,11 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
     if let Some((range, markdown)) =
         crate::ide::diagnostics::suppress::suppression_hover(analysis, offset)
     {
-        return Some(HoverResult { range, markdown });
+        return Some(HoverResult {
+            range,
+            markdown,
+            subject: Subject::Other,
+        });
     }
     if let Some(h) = header_hover(analysis, offset) {
         return Some(h);
@@ -111,9 +133,17 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
                 .chain(&fig.duplicates)
                 .find(|i| i.node == node)
                 .unwrap_or(&fig.image);
+            let uncredited = !fig.decorative && fig.credit.as_ref().is_none_or(|c| c.is_empty());
+            let subject = match img.src.as_ref() {
+                Some(src) if uncredited => Subject::UncreditedImage(
+                    url::deproxy(&src.value).unwrap_or_else(|| src.value.clone()),
+                ),
+                _ => Subject::Other,
+            };
             return Some(HoverResult {
                 range: attr_under(img, offset).unwrap_or(img.range),
                 markdown: image_markdown(analysis, fig, img, opts),
+                subject,
             });
         }
         if let Some(fig) = article
@@ -129,6 +159,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
                     esc(&credit.name),
                     image_label(fig)
                 ),
+                subject: Subject::Other,
             });
         }
         if let Some(fig) = article
@@ -140,6 +171,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
             return Some(HoverResult {
                 range: cap.range,
                 markdown: format!("**Caption** of the image: {}", image_label(fig)),
+                subject: Subject::Other,
             });
         }
         if let Some(embed) = article.embeds.iter().find(|e| e.node == node) {
@@ -158,11 +190,22 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
             return Some(HoverResult {
                 range: embed.range,
                 markdown: md,
+                subject: Subject::Other,
             });
         }
         if el.name == "a"
             && let Some(link) = article.links.iter().find(|l| l.node == node)
         {
+            let subject = match url::resolve(base_url(analysis).as_deref(), &link.href.value) {
+                Resolved::Absolute(u) => {
+                    let (url, fragment) = match u.split_once('#') {
+                        Some((a, f)) => (a.to_string(), Some(f.to_string())),
+                        None => (u, None),
+                    };
+                    Subject::Link { url, fragment }
+                }
+                _ => Subject::Other,
+            };
             return Some(HoverResult {
                 range: link
                     .href
@@ -170,12 +213,14 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
                     .filter(|r| r.touches(offset))
                     .unwrap_or(link.range),
                 markdown: link_markdown(analysis, &link.href.value, &link.text),
+                subject,
             });
         }
         if let Some(h) = article.headings.iter().find(|h| h.node == node) {
             return Some(HoverResult {
                 range: h.text_range,
                 markdown: heading_markdown(analysis, node),
+                subject: Subject::Other,
             });
         }
         if el.name == "time" {
@@ -191,6 +236,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
             return Some(HoverResult {
                 range: el.range?,
                 markdown: md,
+                subject: Subject::Other,
             });
         }
     }
@@ -417,6 +463,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
         return Some(HoverResult {
             range: ts.range,
             markdown: md,
+            subject: Subject::Other,
         });
     }
     if let Some(u) = &header.url
@@ -449,6 +496,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
         return Some(HoverResult {
             range: u.range,
             markdown: md,
+            subject: Subject::SourceUrl(u.cleaned.trim().to_string()),
         });
     }
     if let Some(t) = &header.title
@@ -461,6 +509,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
         return Some(HoverResult {
             range: t.text_range,
             markdown: md,
+            subject: Subject::Other,
         });
     }
     if let Some(d) = &header.date_line
@@ -473,6 +522,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
         return Some(HoverResult {
             range: d.range,
             markdown: md,
+            subject: Subject::Other,
         });
     }
     None

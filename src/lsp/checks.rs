@@ -127,7 +127,7 @@ pub fn code_actions(
     out
 }
 
-fn action(
+pub(crate) fn action(
     uri: &lsp::Uri,
     index: &LineIndex,
     fix: &Fix,

@@ -151,6 +151,28 @@ pub fn guess_agency(fig: &Figure, config: &Config) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A fix that adds `credit`, recovered from another capture of the same image (see the
+/// workspace index), after the image at `image_range`, in this capture's own style.
+pub fn recovered_credit_fix(
+    analysis: &crate::ide::Analysis,
+    config: &Config,
+    image_range: TextRange,
+    credit: &str,
+    from_title: &str,
+) -> Option<Fix> {
+    let cx = Ctx {
+        analysis,
+        text: &analysis.text,
+        config,
+    };
+    let fig = analysis.article.figures.iter().find(|f| {
+        f.image.range.start <= image_range.end && image_range.start <= f.image.range.end
+    })?;
+    let mut fix = add_credit_fix(&cx, fig, Some(credit), uses_bbc_style(&cx))?;
+    fix.title = format!("Add credit `{credit}` (as credited in “{from_title}”)");
+    Some(fix)
+}
+
 fn add_credit_fix(cx: &Ctx<'_>, fig: &Figure, agency: Option<&str>, bbc: bool) -> Option<Fix> {
     let dom = &cx.analysis.capture.dom;
     let name = agency.unwrap_or(PLACEHOLDER_NAME);

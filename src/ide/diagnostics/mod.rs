@@ -8,6 +8,8 @@ mod header;
 mod links;
 mod markup;
 pub mod suppress;
+
+pub use attribution::recovered_credit_fix;
 mod text;
 
 use crate::ide::Analysis;
