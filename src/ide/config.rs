@@ -21,8 +21,10 @@ pub const FILE_NAME: &str = "capture-lsp.toml";
 /// The settings section name (`workspace/configuration`, `{"capture-lsp": …}` wrappers).
 pub const SECTION: &str = "capture-lsp";
 
-/// Client-side keys editors send in the same section; accepted and ignored by the server.
-const CLIENT_KEYS: &[&str] = &["server", "detectByContent", "trace"];
+/// Keys this parser accepts and leaves alone: client-side keys editors send in the same
+/// section, and `workspace` (`include`/`exclude` globs, `threads`, `disabled`), which the
+/// protocol layer's workspace indexer reads from `initializationOptions`.
+const CLIENT_KEYS: &[&str] = &["server", "detectByContent", "trace", "workspace"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {

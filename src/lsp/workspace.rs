@@ -794,11 +794,32 @@ pub fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 /// Re-index an open document from its current text, off the async runtime. A result for
 /// a version that has since changed is dropped (the newer edit schedules its own).
 pub fn on_text(ws: &Arc<Workspace>, store: &Arc<Store>, uri: &Uri) {
-    let Some(snap) = store.snapshot(uri) else {
-        return;
-    };
     let (ws, store, uri) = (ws.clone(), store.clone(), uri.clone());
-    tokio::task::spawn_blocking(move || {
+    // Only workspace queries need the open document's entry: index it when typing pauses,
+    // not on every keystroke (a newer version schedules its own run).
+    let version = store.version(&uri);
+    tokio::spawn(async move {
+        tokio::time::sleep(REINDEX_DEBOUNCE).await;
+        if store.version(&uri) != version {
+            return;
+        }
+        let Some(snap) = store.snapshot(&uri) else {
+            return;
+        };
+        reindex_open(ws, store, uri, snap).await;
+    });
+}
+
+/// How long an edited document waits before its index entry is refreshed.
+const REINDEX_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(250);
+
+async fn reindex_open(
+    ws: Arc<Workspace>,
+    store: Arc<Store>,
+    uri: Uri,
+    snap: Arc<crate::lsp::store::Snapshot>,
+) {
+    let _ = tokio::task::spawn_blocking(move || {
         let key = key_of(&uri);
         let text = snap.text();
         let entry = std::panic::catch_unwind(|| Entry::from_text(&key, &text))
@@ -818,7 +839,8 @@ pub fn on_text(ws: &Arc<Workspace>, store: &Arc<Store>, uri: &Uri) {
         }
         drop(ix);
         ws.bump();
-    });
+    })
+    .await;
 }
 
 /// A document was closed: index the file on disk again (or forget it), off the runtime.
