@@ -58,7 +58,7 @@ pub fn to_plaintext(md: &str) -> String {
 }
 
 /// Escape markdown-significant characters in text taken from the document.
-fn esc(s: &str) -> String {
+pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
@@ -156,7 +156,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
                 range: credit.name_range.unwrap_or(credit.range),
                 markdown: format!(
                     "**Credit** {}\n\nCredits the image: {}",
-                    esc(&credit.name),
+                    md_escape(&credit.name),
                     image_label(fig)
                 ),
                 subject: Subject::Other,
@@ -179,7 +179,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
             if let Some(u) = &embed.url {
                 let _ = write!(md, " — {}", code(&u.value));
                 if let Some(h) = url::host(&u.value) {
-                    let _ = write!(md, "\n\nhost: {}", esc(&h));
+                    let _ = write!(md, "\n\nhost: {}", md_escape(&h));
                 }
             }
             if embed.captured {
@@ -226,9 +226,9 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
         if el.name == "time" {
             let dt = el.attr("datetime").unwrap_or("");
             let text = normalize_ws(&dom.text_of(node));
-            let mut md = format!("**Time** `{}`", esc(dt));
+            let mut md = format!("**Time** `{}`", md_escape(dt));
             if !text.is_empty() {
-                let _ = write!(md, "\n\nshown as: {}", esc(&text));
+                let _ = write!(md, "\n\nshown as: {}", md_escape(&text));
             }
             if !crate::ide::reltime::find_relative_times(&text).is_empty() {
                 md.push_str("\n\nThe text is relative time, frozen when the page was captured.");
@@ -258,8 +258,8 @@ fn image_label(fig: &Figure) -> String {
         .as_ref()
         .map(|s| url::deproxy(&s.value).unwrap_or_else(|| s.value.clone()));
     match (fig.label(), src.and_then(|s| url::file_name(&s))) {
-        (Some(l), _) => esc(&l),
-        (None, Some(f)) => format!("`{}`", esc(&f)),
+        (Some(l), _) => md_escape(&l),
+        (None, Some(f)) => format!("`{}`", md_escape(&f)),
         _ => "(unnamed image)".into(),
     }
 }
@@ -267,7 +267,7 @@ fn image_label(fig: &Figure) -> String {
 fn image_markdown(analysis: &Analysis, fig: &Figure, img: &Image, opts: &HoverOptions) -> String {
     let mut md = String::from("**Image**");
     if let (Some(w), Some(h)) = (&img.width, &img.height) {
-        let _ = write!(md, " {}×{}", esc(w), esc(h));
+        let _ = write!(md, " {}×{}", md_escape(w), md_escape(h));
     }
     if fig.decorative {
         md.push_str(" (decorative: no credit needed)");
@@ -281,18 +281,18 @@ fn image_markdown(analysis: &Analysis, fig: &Figure, img: &Image, opts: &HoverOp
             if alt.is_empty() {
                 "(empty)".into()
             } else {
-                esc(alt)
+                md_escape(alt)
             }
         );
     }
     if let Some(c) = &fig.caption {
-        let _ = write!(md, "\n- caption: {}", esc(&c.text));
+        let _ = write!(md, "\n- caption: {}", md_escape(&c.text));
     }
     match &fig.credit {
         Some(c) if !c.is_empty() => {
-            let _ = write!(md, "\n- credit: **{}**", esc(&c.name));
+            let _ = write!(md, "\n- credit: **{}**", md_escape(&c.name));
             if !c.agencies.is_empty() {
-                let _ = write!(md, " ({})", esc(&c.agencies.join(", ")));
+                let _ = write!(md, " ({})", md_escape(&c.agencies.join(", ")));
             }
             let _ = write!(md, " — from the {}", c.source.describe());
         }
@@ -300,7 +300,7 @@ fn image_markdown(analysis: &Analysis, fig: &Figure, img: &Image, opts: &HoverOp
             let _ = write!(
                 md,
                 "\n- credit: empty (a `{}` marker with no name, in the {})",
-                esc(c.marker.as_deref().unwrap_or("credit")),
+                md_escape(c.marker.as_deref().unwrap_or("credit")),
                 c.source.describe()
             );
         }
@@ -316,7 +316,7 @@ fn image_markdown(analysis: &Analysis, fig: &Figure, img: &Image, opts: &HoverOp
                     md,
                     "\n- original: {} (behind the {} proxy)",
                     code(&orig),
-                    esc(&proxy)
+                    md_escape(&proxy)
                 );
             }
             None => {
@@ -339,7 +339,7 @@ fn image_markdown(analysis: &Analysis, fig: &Figure, img: &Image, opts: &HoverOp
                 md,
                 "\n- srcset: {} candidates ({})",
                 cands.len(),
-                esc(&descs.join(", "))
+                md_escape(&descs.join(", "))
             );
             if let Some(largest) = cands.last() {
                 let _ = write!(md, "; largest {}", code(&largest.url));
@@ -362,14 +362,14 @@ fn link_markdown(analysis: &Analysis, href: &str, text: &str) -> String {
         Resolved::Absolute(u) => {
             let _ = write!(md, "**Link** → {}", code(&url::display(&u)));
             if let Some(h) = url::host(&u) {
-                let _ = write!(md, "\n\n- host: {}", esc(&h));
+                let _ = write!(md, "\n\n- host: {}", md_escape(&h));
             }
             if let Some(orig) = url::deproxy(&u) {
                 let _ = write!(md, "\n- original (behind a proxy): {}", code(&orig));
             }
         }
         Resolved::Fragment(id) => {
-            let _ = write!(md, "**Link** to `#{}` in this article", esc(&id));
+            let _ = write!(md, "**Link** to `#{}` in this article", md_escape(&id));
             let target = analysis
                 .article
                 .headings
@@ -377,7 +377,7 @@ fn link_markdown(analysis: &Analysis, href: &str, text: &str) -> String {
                 .find(|h| h.id.as_deref() == Some(id.as_str()));
             match target {
                 Some(h) => {
-                    let _ = write!(md, "\n\n- target: section “{}”", esc(&h.text));
+                    let _ = write!(md, "\n\n- target: section “{}”", md_escape(&h.text));
                 }
                 None => md.push_str("\n\n- target: no element with this id"),
             }
@@ -386,16 +386,16 @@ fn link_markdown(analysis: &Analysis, href: &str, text: &str) -> String {
             let _ = write!(
                 md,
                 "**Link** `{}` (relative, and the capture has no source URL to resolve it)",
-                esc(&href)
+                md_escape(&href)
             );
         }
         Resolved::Special(s) => {
-            let _ = write!(md, "**Link** `{}`", esc(&s));
+            let _ = write!(md, "**Link** `{}`", md_escape(&s));
         }
         Resolved::Empty => md.push_str("**Link** with an empty `href`"),
     }
     if !text.is_empty() {
-        let _ = write!(md, "\n- text: {}", esc(text));
+        let _ = write!(md, "\n- text: {}", md_escape(text));
     }
     md
 }
@@ -445,7 +445,7 @@ fn heading_markdown(analysis: &Analysis, node: NodeId) -> String {
     };
     format!(
         "**Section** {} ({level})\n\n{chars} characters · {figures} figures · {links} links",
-        esc(&h.text)
+        md_escape(&h.text)
     )
 }
 
@@ -479,7 +479,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
                     parsed.scheme()
                 );
                 if let Some(h) = parsed.host_str() {
-                    let _ = write!(md, "\n- host: {}", esc(h));
+                    let _ = write!(md, "\n- host: {}", md_escape(h));
                 }
                 let _ = write!(md, "\n- path: {}", code(&url::display(parsed.path())));
                 if let Some(q) = parsed.query() {
@@ -490,7 +490,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
                 }
             }
             Err(e) => {
-                let _ = write!(md, " `{}` does not parse: {e}", esc(&u.cleaned));
+                let _ = write!(md, " `{}` does not parse: {e}", md_escape(&u.cleaned));
             }
         }
         return Some(HoverResult {
@@ -502,7 +502,7 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
     if let Some(t) = &header.title
         && t.line_range.touches(offset)
     {
-        let mut md = format!("**Title** {}", esc(&t.text));
+        let mut md = format!("**Title** {}", md_escape(&t.text));
         if let Some(date) = analysis.date_iso() {
             let _ = write!(md, "\n\npublished {date}");
         }

@@ -10,6 +10,7 @@
 
 pub mod scan;
 
+use crate::ide::hover::md_escape;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -915,20 +916,6 @@ pub fn file_name(key: &str) -> String {
     percent_encoding::percent_decode_str(last)
         .decode_utf8_lossy()
         .into_owned()
-}
-
-fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
