@@ -159,3 +159,51 @@ fn seed_outline_acceptance() {
     );
     assert!(all.iter().all(|n| n.range.start != ad));
 }
+
+#[test]
+fn seed_hover_acceptance() {
+    use capture_lsp::ide::hover::{HoverOptions, hover};
+    let Some(shared) = common::shared_dir() else {
+        eprintln!("skipping: ../shared/seed is not beside this checkout");
+        return;
+    };
+    let text = std::fs::read_to_string(shared.join("seed/bbc_65032731.capture.txt")).unwrap();
+    let a = Analysis::new(&text);
+    let at = |needle: &str| {
+        let offset = text.find(needle).expect(needle) + 1;
+        hover(&a, offset, &HoverOptions::default())
+            .expect(needle)
+            .markdown
+    };
+    let img = at("<img");
+    assert!(img.contains("KREMLIN POOL/SPUTNIK/EPA"), "{img}");
+    assert!(
+        img.contains("习近平（左）与普京（右）在莫斯科克里姆林宫宴会上祝酒（21/3/2023）"),
+        "{img}"
+    );
+    assert!(img.contains("976×549"), "{img}");
+    assert!(img.contains("`https://ichef.bbci.co.uk/news/640/cpsprodpb/A1C9/production/_129071414_182345-shutterstock_editorial_chinese_president_xi_jinping_vis_13836456co.jpg`"), "{img}");
+    let link = at("<a href=\"/zhongwen/simp/world-64998418\"");
+    assert!(
+        link.contains("`https://www.bbc.com/zhongwen/simp/world-64998418`"),
+        "{link}"
+    );
+    assert!(link.contains("批准逮捕普京"), "{link}");
+    assert!(at("1679425984000").contains("2023-03-21T19:13:04Z"));
+    let tweet = at("data-e2e=\"twitter-embed");
+    assert!(tweet.contains("Twitter post"), "{tweet}");
+    assert!(
+        tweet.contains("https://twitter.com/bbcchinese/status/1638167790505930759"),
+        "{tweet}"
+    );
+    assert!(tweet.contains("not captured"), "{tweet}");
+    let credit = at("KREMLIN POOL/SPUTNIK/EPA");
+    assert!(
+        credit.starts_with("**Credit** KREMLIN POOL/SPUTNIK/EPA"),
+        "{credit}"
+    );
+    assert!(
+        credit.contains("习近平（左）与普京（右）"),
+        "names its image: {credit}"
+    );
+}
