@@ -179,6 +179,10 @@ impl Client {
     }
 
     async fn initialize(&mut self, root: Option<&Path>, caps: Value) {
+        self.initialize_with(root, caps, Value::Null).await;
+    }
+
+    async fn initialize_with(&mut self, root: Option<&Path>, caps: Value, options: Value) {
         let folders = match root {
             Some(r) => json!([{"uri": uri_of(r), "name": "ws"}]),
             None => Value::Null,
@@ -187,7 +191,7 @@ impl Client {
             .request(
                 "initialize",
                 json!({"processId": null, "rootUri": null, "capabilities": caps,
-                       "workspaceFolders": folders}),
+                       "workspaceFolders": folders, "initializationOptions": options}),
             )
             .await;
         let c = &result["capabilities"];
@@ -665,4 +669,47 @@ fn previews_and_credit_recovery() {
     // The proxied form finds the same credits.
     let proxied = "https://images.weserv.nl/?url=ichef.bbci.co.uk/news/640/cpsprodpb/1234/production/_129000001_putin.jpg";
     assert_eq!(ix.credits_for_image(proxied), credits);
+}
+
+/// Include/exclude globs from the settings decide which files of a folder are indexed.
+#[tokio::test]
+async fn include_and_exclude_globs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().canonicalize().expect("canonical");
+    write_workspace(&root);
+    std::fs::create_dir_all(root.join("drafts")).ok();
+    std::fs::write(
+        root.join("drafts/draft.md"),
+        "<!--1679000000000-->\n[草稿：未发布的文章](https://www.bbc.com/zhongwen/simp/draft-1)\n------\n\n<p>x</p>\n",
+    )
+    .ok();
+    let mut c = Client::start();
+    c.initialize_with(
+        Some(&root),
+        caps(),
+        json!({"workspace": {"include": ["**/*.md", "**/*.txt"], "exclude": ["drafts/**"]}}),
+    )
+    .await;
+    // Wait for the indexing to end ($/progress end), then look.
+    for _ in 0..250 {
+        let done = c
+            .notes
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end");
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Indexed: the .md and .txt captures outside drafts/.
+    let found = c.wait_symbols("普京", |s| !s.is_empty()).await;
+    assert!(!found.is_empty());
+    assert!(c.symbols("草稿").await.is_empty(), "excluded by glob");
+    // Not included: the *.capture re-capture.
+    assert!(
+        c.symbols("更新").await.is_empty(),
+        "not in the include globs"
+    );
 }
