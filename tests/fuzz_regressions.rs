@@ -16,7 +16,12 @@ fn check_all(text: &str) {
     invariants::check_dom(text, &dom);
     let a = Analysis::new(text);
     let root = ide::outline::outline(&a);
-    invariants::check_range(text, root.range, "outline root");
+    let mut stack = vec![&root];
+    while let Some(n) = stack.pop() {
+        invariants::check_range(text, n.range, "outline range");
+        invariants::check_range(text, n.selection, "outline selection");
+        stack.extend(n.children.iter());
+    }
     for d in ide::diagnostics::diagnostics(&a) {
         invariants::check_range(text, d.range, "diagnostic");
     }
@@ -84,4 +89,24 @@ fn saved_fuzz_crashes() {
         n += 1;
     }
     assert!(n > 0, "no saved crash inputs in {}", dir.display());
+}
+
+/// analysis target: a heading whose text nodes the tree builder moved outside its tags got
+/// an inverted `text_range` (start > end), hence an inverted outline selection range.
+#[test]
+fn heading_text_range_never_inverted() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_crashes/crash-9b5a179db652161c988199c8e618db3a9115ba75");
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let a = Analysis::new(&text);
+    for h in &a.article.headings {
+        assert!(h.text_range.start <= h.text_range.end, "{h:?}");
+    }
+    let root = ide::outline::outline(&a);
+    let mut stack = vec![&root];
+    while let Some(n) = stack.pop() {
+        invariants::check_range(&text, n.selection, "outline selection");
+        stack.extend(n.children.iter());
+    }
 }

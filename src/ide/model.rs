@@ -240,13 +240,16 @@ pub fn normalize_ws(s: &str) -> String {
 fn inner_text_range(dom: &Dom, id: NodeId) -> Option<TextRange> {
     let el = dom.element(id)?;
     let inner = el.spans?.inner()?;
-    // Narrow to the text nodes' ranges when they are known.
+    // Narrow to the text nodes' ranges when they are known. The tree builder can move text
+    // out of place (foster parenting, adoption agency), so only text inside the element's
+    // tags counts; otherwise the narrowed range could come out inverted.
     let texts: Vec<TextRange> = dom
         .descendants(id)
         .filter_map(|d| match &dom.node(d)?.data {
             NodeData::Text(t) if !t.text.trim().is_empty() => t.range,
             _ => None,
         })
+        .filter(|r| inner.contains_range(*r))
         .collect();
     match (texts.first(), texts.last()) {
         (Some(first), Some(last)) => {
