@@ -499,14 +499,17 @@ impl CreditRules {
         let lowered = text.to_ascii_lowercase();
         // Every hit of every alias: (start, end, canonical).
         let mut hits: Vec<(usize, usize, &str)> = Vec::new();
+        // One buffer for the lowercased aliases (this runs for every caption and alt text).
+        let mut needle = String::new();
         for (alias, canonical) in &self.agencies {
             let ascii = alias.is_ascii();
             let case_sensitive = ascii && alias.len() <= 3;
-            let needle = if case_sensitive {
-                alias.clone()
+            needle.clear();
+            if case_sensitive {
+                needle.push_str(alias);
             } else {
-                alias.to_ascii_lowercase()
-            };
+                needle.extend(alias.chars().map(|c| c.to_ascii_lowercase()));
+            }
             if needle.is_empty() {
                 continue;
             }
@@ -631,11 +634,13 @@ fn find_prefix(text: &str, rules: &CreditRules) -> Option<Found> {
             best = Some((start, len, style));
         }
     };
+    let mut needle = String::new();
     for marker in &rules.markers {
         if marker.style == CreditStyle::Suffix {
             continue;
         }
-        let needle = marker.text.to_ascii_lowercase();
+        needle.clear();
+        needle.extend(marker.text.chars().map(|c| c.to_ascii_lowercase()));
         if needle.is_empty() {
             continue;
         }

@@ -28,6 +28,9 @@ fn guard<T>(what: &'static str, f: impl FnOnce() -> T) -> Option<T> {
 
 /// How long diagnostics of a document above `largeFileThreshold` wait for typing to pause.
 const LARGE_FILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
+/// Documents from this size on get their diagnostics after a shorter pause.
+const BIG_DOCUMENT: usize = 256 * 1024;
+const BIG_DOCUMENT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// What other captures in the workspace add to a hover: the captured target of a link,
 /// backlinks and re-captures of this article, a credit for the same image.
@@ -240,12 +243,21 @@ impl Backend {
             return;
         }
         let large = self.note_large_file(&uri, config.large_file_threshold);
+        let size = self.store.len(&uri).unwrap_or(0);
+        // Diagnostics of big documents wait for a short pause in typing: a newer version
+        // schedules its own run, so this one gives way. Publishing thousands of findings
+        // per keystroke would otherwise queue in front of the outline and hover answers.
+        let delay = if large {
+            LARGE_FILE_DEBOUNCE
+        } else if size >= BIG_DOCUMENT {
+            BIG_DOCUMENT_DEBOUNCE
+        } else {
+            std::time::Duration::ZERO
+        };
         tokio::spawn(async move {
-            if large {
-                // Above the threshold, diagnostics wait for a pause in typing: a newer
-                // version schedules its own run, so this one gives way.
+            if !delay.is_zero() {
                 let version = store.version(&uri);
-                tokio::time::sleep(LARGE_FILE_DEBOUNCE).await;
+                tokio::time::sleep(delay).await;
                 if store.version(&uri) != version {
                     return;
                 }
@@ -481,7 +493,11 @@ impl LanguageServer for Backend {
             &params.content_changes,
             enc,
         ) {
-            Ok(()) => {
+            Ok(old) => {
+                if let Some(old) = old {
+                    // Freeing a large DOM takes milliseconds: not on the request path.
+                    tokio::task::spawn_blocking(move || drop(old));
+                }
                 crate::lsp::workspace::on_text(&self.workspace, &self.store, &uri);
                 self.schedule_diagnostics(uri)
             }

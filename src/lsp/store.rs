@@ -103,13 +103,14 @@ impl Store {
     }
 
     /// Apply content changes (incremental or full) in order. Versions must increase.
+    /// Returns the previous version's snapshot, if one was taken.
     pub fn change(
         &self,
         uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         enc: Encoding,
-    ) -> Result<(), EditError> {
+    ) -> Result<Option<Arc<Snapshot>>, EditError> {
         let mut docs = self.lock();
         let doc = docs.get_mut(uri).ok_or(EditError::UnknownDocument)?;
         if version <= doc.version {
@@ -122,8 +123,9 @@ impl Store {
             apply_change(&mut doc.rope, change, enc);
         }
         doc.version = version;
-        doc.snapshot = None;
-        Ok(())
+        // The replaced snapshot is handed back so that the caller can drop its analysis
+        // (a whole DOM) off the hot path, not under this lock.
+        Ok(doc.snapshot.take())
     }
 
     /// The current snapshot of a document, or `None` when it is not open.

@@ -67,21 +67,112 @@ pub struct LineCol {
 }
 
 /// Byte offset ⇄ line/column conversions over a rope snapshot.
+///
+/// Single conversions walk the rope (`O(log n)`). Results carry many positions (an outline
+/// of a 1 MB capture has thousands), so byte → position also has a flat table built on first
+/// use, once per snapshot in one linear pass: line starts and, every [`CHECKPOINT`] bytes, the
+/// UTF-16 and char counts so far. A conversion is then a binary search plus a scan of at
+/// most one checkpoint interval.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     rope: Rope,
+    flat: std::sync::Arc<std::sync::OnceLock<Flat>>,
+}
+
+/// Distance between checkpoints, in bytes.
+const CHECKPOINT: usize = 128;
+
+#[derive(Debug, Default)]
+struct Flat {
+    /// Byte offset where each line starts (after `\n`, `\r\n` or a lone `\r`).
+    line_starts: Vec<usize>,
+    /// Per checkpoint k: (byte offset ≥ k·CHECKPOINT on a char boundary, UTF-16 units
+    /// before it, chars before it).
+    marks: Vec<(usize, usize, usize)>,
+}
+
+impl Flat {
+    fn build(rope: &Rope) -> Flat {
+        let mut flat = Flat {
+            line_starts: vec![0],
+            marks: Vec::with_capacity(rope.len_bytes() / CHECKPOINT + 1),
+        };
+        let (mut pos, mut units, mut chars) = (0usize, 0usize, 0usize);
+        let mut prev_cr = false;
+        for chunk in rope.chunks() {
+            for (i, c) in chunk.char_indices() {
+                let at = pos + i;
+                if at >= flat.marks.len() * CHECKPOINT {
+                    flat.marks.push((at, units, chars));
+                }
+                if prev_cr && c != '\n' {
+                    flat.line_starts.push(at);
+                }
+                if c == '\n' {
+                    flat.line_starts.push(at + 1);
+                }
+                prev_cr = c == '\r';
+                units += c.len_utf16();
+                chars += 1;
+            }
+            pos += chunk.len();
+        }
+        if prev_cr {
+            flat.line_starts.push(pos);
+        }
+        flat.marks.push((pos, units, chars));
+        flat
+    }
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        Self {
-            rope: Rope::from_str(text),
-        }
+        Self::from_rope(Rope::from_str(text))
     }
 
     /// Wrap an existing rope (cloning a rope is `O(1)`: the chunks are shared).
     pub fn from_rope(rope: Rope) -> Self {
-        Self { rope }
+        Self {
+            rope,
+            flat: Default::default(),
+        }
+    }
+
+    fn flat(&self) -> &Flat {
+        self.flat.get_or_init(|| Flat::build(&self.rope))
+    }
+
+    /// (UTF-16 units, chars) before `offset`, which must be a char boundary.
+    fn counts_before(&self, flat: &Flat, offset: usize) -> (usize, usize) {
+        let mut k = (offset / CHECKPOINT).min(flat.marks.len().saturating_sub(1));
+        while k > 0 && flat.marks.get(k).is_some_and(|m| m.0 > offset) {
+            k -= 1;
+        }
+        let Some(&(mut at, mut units, mut chars)) = flat.marks.get(k) else {
+            return (0, 0);
+        };
+        // Count by bytes: every non-continuation byte starts a char; a 4-byte lead
+        // (0xF0..) starts a char of two UTF-16 units.
+        while at < offset {
+            let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(at);
+            let bytes = chunk.as_bytes();
+            let from = at - chunk_start;
+            let to = (offset - chunk_start).min(bytes.len());
+            let Some(run) = bytes.get(from..to) else {
+                break;
+            };
+            if run.is_empty() {
+                break;
+            }
+            for &b in run {
+                if b & 0xC0 != 0x80 {
+                    chars += 1;
+                    units += 1 + usize::from(b >= 0xF0);
+                }
+            }
+            at += run.len();
+        }
+        (units, chars)
     }
 
     pub fn rope(&self) -> &Rope {
@@ -156,6 +247,44 @@ impl LineIndex {
     /// The position of a byte offset. Offsets past the end clamp to the end; offsets
     /// inside a char or a `\r\n` pair resolve to the start of that char.
     pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
+        let flat = self.flat();
+        let len = self.rope.len_bytes();
+        let mut offset = offset.min(len);
+        // Back to the start of the char it falls in.
+        while offset > 0 && offset < len && (self.rope.byte(offset) & 0xC0) == 0x80 {
+            offset -= 1;
+        }
+        // Between "\r" and "\n": the end of the line's content.
+        if offset > 0
+            && offset < len
+            && self.rope.byte(offset - 1) == b'\r'
+            && self.rope.byte(offset) == b'\n'
+        {
+            offset -= 1;
+        }
+        let line = flat
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = flat.line_starts.get(line).copied().unwrap_or(0);
+        let col = match enc {
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => {
+                self.counts_before(flat, offset).0 - self.counts_before(flat, start).0
+            }
+            Encoding::Utf32 => {
+                self.counts_before(flat, offset).1 - self.counts_before(flat, start).1
+            }
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// The rope-walking form of [`LineIndex::line_col`], kept to check the flat table.
+    #[cfg(test)]
+    fn line_col_by_rope(&self, offset: usize, enc: Encoding) -> LineCol {
         let offset = self.clamp_offset(offset);
         let line = self.rope.byte_to_line(offset);
         let start = self.line_start(line);

@@ -101,3 +101,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn flat_table_agrees_with_the_rope(
+        parts in proptest::collection::vec(text_strategy(), 1..40),
+        pick in 0usize..4000,
+    ) {
+        // Long enough to span several checkpoints.
+        let text = parts.concat();
+        let index = LineIndex::new(&text);
+        let offset = pick % (text.len() + 2);
+        for enc in ENCODINGS {
+            prop_assert_eq!(index.line_col(offset, enc), index.line_col_by_rope(offset, enc));
+        }
+    }
+}
