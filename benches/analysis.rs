@@ -148,6 +148,16 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
+    // Document links: every href/src resolved (the whole document per request).
+    let mut g = configure(c, "document links");
+    for (name, len, a) in &analyses {
+        g.throughput(Throughput::Bytes(*len as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), a, |b, a| {
+            b.iter(|| ide::links::document_links(a))
+        });
+    }
+    g.finish();
+
     // Fixes: the code actions for the whole body (every diagnostic's fixes plus the
     // suppressions), and the `source.fixAll` edit.
     let mut g = configure(c, "fixes");

@@ -345,3 +345,16 @@ fn hovers_on_image_credit_caption_embed_heading_header() {
 
     "###]].assert_eq(&out);
 }
+
+#[test]
+fn base_href_overrides_the_source_url() {
+    let text =
+        capture(r#"<base href="https://example.org/dir/"><p><a href="page.html">相对</a></p>"#);
+    let a = Analysis::new(&text);
+    let h = hover(&a, text.find("相对").unwrap(), &HoverOptions::default()).unwrap();
+    assert!(
+        h.markdown.contains("`https://example.org/dir/page.html`"),
+        "{}",
+        h.markdown
+    );
+}

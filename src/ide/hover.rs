@@ -79,27 +79,18 @@ fn code(url: &str) -> String {
 
 /// The base URL links resolve against: `<base href>` if present, else the header URL.
 pub fn base_url(analysis: &Analysis) -> Option<String> {
-    let dom = &analysis.capture.dom;
     let header = analysis
         .capture
         .header
         .url
         .as_ref()
         .map(|u| u.cleaned.trim().to_string());
-    let base_tag = dom
-        .nodes
-        .iter()
-        .filter_map(|n| match &n.data {
-            NodeData::Element(e) if e.name == "base" => e.attr("href"),
-            _ => None,
-        })
-        .next();
-    match (base_tag, &header) {
-        (Some(b), _) => match url::resolve(header.as_deref(), b) {
+    match analysis.article.base_href.as_deref() {
+        Some(b) => match url::resolve(header.as_deref(), b) {
             Resolved::Absolute(u) => Some(u),
             _ => header,
         },
-        (None, _) => header,
+        None => header,
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Article {
     pub boilerplate: Vec<TextRange>,
     /// Per DOM node: inside an ad or boilerplate region.
     pub in_boilerplate: Vec<bool>,
+    /// The first `<base href>`, if the body has one.
+    pub base_href: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +183,9 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
                 if let Some(h) = bold_heading(dom, id, range) {
                     article.headings.push(h);
                 }
+            }
+            "base" if article.base_href.is_none() => {
+                article.base_href = el.attr("href").map(str::to_string);
             }
             "a" => {
                 if let Some(href) = attr_value(el, "href") {
