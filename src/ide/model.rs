@@ -154,6 +154,10 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
         let NodeData::Element(el) = &node.data else {
             continue;
         };
+        // `<base>` ends up in the implied <head> (boilerplate), so look before skipping.
+        if el.name == "base" && article.base_href.is_none() {
+            article.base_href = el.attr("href").map(str::to_string);
+        }
         if article.in_boilerplate[i] {
             if is_boilerplate_root(dom, id, el)
                 && let Some(r) = el.range
@@ -183,9 +187,6 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
                 if let Some(h) = bold_heading(dom, id, range) {
                     article.headings.push(h);
                 }
-            }
-            "base" if article.base_href.is_none() => {
-                article.base_href = el.attr("href").map(str::to_string);
             }
             "a" => {
                 if let Some(href) = attr_value(el, "href") {
