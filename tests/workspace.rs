@@ -534,13 +534,43 @@ async fn workspace_end_to_end() {
     c.wait_symbols("trade explainer", |s| !s.is_empty()).await;
     c.wait_symbols("diplomacy explainer", |s| s.is_empty())
         .await;
+    // Renamed by the editor (workspace/didRenameFiles): the entry moves with the file.
+    let renamed = root.join("news-renamed.md");
+    std::fs::rename(&new, &renamed).expect("rename");
+    c.notify(
+        "workspace/didRenameFiles",
+        json!({"files": [{"oldUri": uri_of(&new), "newUri": uri_of(&renamed)}]}),
+    )
+    .await;
+    c.wait_symbols("trade explainer", |s| {
+        s.iter().all(|(_, u)| *u == uri_of(&renamed)) && !s.is_empty()
+    })
+    .await;
+    // Deleted by the editor (workspace/didDeleteFiles).
+    std::fs::remove_file(&renamed).expect("remove");
+    c.notify(
+        "workspace/didDeleteFiles",
+        json!({"files": [{"uri": uri_of(&renamed)}]}),
+    )
+    .await;
+    c.wait_symbols("trade explainer", |s| s.is_empty()).await;
+    // Created by the editor (workspace/didCreateFiles), then deleted on disk (watcher).
+    std::fs::write(&new, NEW_FILE).expect("write");
+    c.notify(
+        "workspace/didCreateFiles",
+        json!({"files": [{"uri": uri_of(&new)}]}),
+    )
+    .await;
+    c.wait_symbols("diplomacy explainer", |s| !s.is_empty())
+        .await;
     std::fs::remove_file(&new).expect("remove");
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri_of(&new), "type": 3}]}),
     )
     .await;
-    c.wait_symbols("trade explainer", |s| s.is_empty()).await;
+    c.wait_symbols("diplomacy explainer", |s| s.is_empty())
+        .await;
 
     // An unsaved edit in an open document overrides the disk; closing restores the disk.
     c.notify(
