@@ -195,14 +195,7 @@ impl Workspace {
             None
         };
         let mut ix = self.write();
-        match entry {
-            Some(e) => {
-                ix.insert(e);
-            }
-            None => {
-                ix.remove(&key);
-            }
-        }
+        store_entry(&mut ix, &key, entry);
         drop(ix);
         self.bump();
     }
@@ -829,14 +822,7 @@ async fn reindex_open(
         if store.version(&uri) != Some(snap.version) {
             return;
         }
-        match entry {
-            Some(e) => {
-                ix.insert(e);
-            }
-            None => {
-                ix.remove(&key);
-            }
-        }
+        store_entry(&mut ix, &key, entry);
         drop(ix);
         ws.bump();
     })
@@ -891,4 +877,16 @@ pub async fn query<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
         .await
         .ok()
         .and_then(Result::ok)
+}
+
+/// Put a capture's fresh entry in the index, or forget the file when it is no capture.
+fn store_entry(ix: &mut Index, key: &str, entry: Option<Entry>) {
+    match entry {
+        Some(e) => {
+            ix.insert(e);
+        }
+        None => {
+            ix.remove(key);
+        }
+    }
 }
