@@ -6,7 +6,6 @@
 //! Run: `cargo bench --bench analysis`. The corpus input is skipped (with a message) when
 //! `../shared/corpus` (or `$CAPTURE_SHARED/corpus`) is absent.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use capture_lsp::ide::{self, Analysis};
@@ -19,31 +18,13 @@ mod generator;
 const SEED: &str = "seed/bbc_65032731.capture.txt";
 const CORPUS: &str = "corpus";
 
-/// The largest capture in the shared corpus, if the corpus is there.
-/// `../shared` beside the repository, or `$CAPTURE_SHARED`.
-fn shared_dir() -> PathBuf {
-    std::env::var_os("CAPTURE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-}
-
-fn largest_corpus_file(dir: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
-        .filter(|e| e.file_name() != "MANIFEST.tsv")
-        .max_by_key(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-        .map(|e| e.path())
-}
-
 fn inputs() -> Vec<(String, String)> {
     let mut v = Vec::new();
-    match std::fs::read_to_string(shared_dir().join(SEED)) {
+    match std::fs::read_to_string(generator::shared_dir().join(SEED)) {
         Ok(t) => v.push(("seed".to_string(), t)),
         Err(e) => eprintln!("analysis bench: seed skipped ({e})"),
     }
-    match largest_corpus_file(&shared_dir().join(CORPUS)) {
+    match generator::largest_corpus_file(&generator::shared_dir().join(CORPUS)) {
         Some(p) => match std::fs::read(&p) {
             Ok(b) => v.push((
                 format!("corpus-{}k", b.len() / 1024),

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -369,22 +369,6 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
     Some(r)
 }
 
-/// `../shared` beside the repository, or `$CAPTURE_SHARED`.
-fn shared_dir() -> PathBuf {
-    std::env::var_os("CAPTURE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-}
-
-fn largest_corpus_file(dir: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
-        .max_by_key(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-        .map(|e| e.path())
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing useful.
     if std::env::args().any(|a| a == "--list") {
@@ -415,20 +399,24 @@ fn main() {
     for size in &sizes {
         match size.as_str() {
             "seed" => {
-                match std::fs::read_to_string(shared_dir().join("seed/bbc_65032731.capture.txt")) {
+                match std::fs::read_to_string(
+                    generator::shared_dir().join("seed/bbc_65032731.capture.txt"),
+                ) {
                     Ok(t) => inputs.push(("seed".into(), t)),
                     Err(e) => println!("replay: seed skipped ({e})"),
                 }
             }
-            "corpus" => match largest_corpus_file(&shared_dir().join("corpus"))
-                .and_then(|p| std::fs::read(p).ok())
-            {
-                Some(b) => inputs.push((
-                    format!("corpus {}KB", b.len() / 1024),
-                    String::from_utf8_lossy(&b).into_owned(),
-                )),
-                None => println!("replay: ../shared/corpus absent, corpus size skipped"),
-            },
+            "corpus" => {
+                match generator::largest_corpus_file(&generator::shared_dir().join("corpus"))
+                    .and_then(|p| std::fs::read(p).ok())
+                {
+                    Some(b) => inputs.push((
+                        format!("corpus {}KB", b.len() / 1024),
+                        String::from_utf8_lossy(&b).into_owned(),
+                    )),
+                    None => println!("replay: ../shared/corpus absent, corpus size skipped"),
+                }
+            }
             "1m" => inputs.push((
                 "gen 1MB".into(),
                 generator::capture(1 << 20, 11, generator::Layout::OneLine),

@@ -35,12 +35,7 @@ async fn initialize_open_outline_edit_outline_shutdown() {
     );
     client.open(URI, SEED).await;
 
-    let resp = client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": URI}}),
-        )
-        .await;
+    let resp = client.document_symbol(URI).await;
     let root = &resp["result"][0];
     assert_eq!(root["name"], "示例：港口重建“三年计划”启动");
     assert!(root["detail"].as_str().unwrap().contains("2024-05-02"));
@@ -78,12 +73,7 @@ async fn initialize_open_outline_edit_outline_shutdown() {
             }),
         )
         .await;
-    let resp = client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": URI}}),
-        )
-        .await;
+    let resp = client.document_symbol(URI).await;
     assert!(
         find_symbol(&resp["result"][0], "新的计划").is_some(),
         "{resp}"
@@ -97,12 +87,7 @@ async fn utf8_positions_when_offered() {
     let init = client.initialize(&["utf-8", "utf-16"]).await;
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
     client.open(URI, SEED).await;
-    let resp = client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": URI}}),
-        )
-        .await;
+    let resp = client.document_symbol(URI).await;
     let section = find_symbol(&resp["result"][0], "重建计划").unwrap();
     let start = SEED.find(">重建计划</h2>").unwrap() + 1;
     let (l0, c0) = position_of(SEED, start, false);
@@ -131,12 +116,7 @@ async fn change_then_symbol_sees_new_text_every_time() {
                 }),
             )
             .await;
-        let resp = client
-            .request(
-                "textDocument/documentSymbol",
-                json!({"textDocument": {"uri": URI}}),
-            )
-            .await;
+        let resp = client.document_symbol(URI).await;
         let name = format!("v{v}");
         assert!(
             find_symbol(&resp["result"][0], &name).is_some(),
@@ -214,12 +194,7 @@ async fn hover_in(enc: &str) {
     // Inside the credit text, past CJK and emoji-free but multi-byte content.
     let off = SEED.find("REUTERS").unwrap() + 2;
     let (l, c) = position_of(SEED, off, utf16);
-    let resp = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": c}}),
-        )
-        .await;
+    let resp = client.hover(URI, l, c).await;
     let value = resp["result"]["contents"]["value"]
         .as_str()
         .unwrap()
@@ -235,12 +210,7 @@ async fn hover_in(enc: &str) {
     // The image: credit, size and the original behind the proxy.
     let off = SEED.find("<img").unwrap() + 1;
     let (l, c) = position_of(SEED, off, utf16);
-    let resp = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": c}}),
-        )
-        .await;
+    let resp = client.hover(URI, l, c).await;
     let value = resp["result"]["contents"]["value"].as_str().unwrap();
     assert!(value.contains("976×549"), "{value}");
     assert!(value.contains("**REUTERS**"), "{value}");
@@ -275,12 +245,7 @@ async fn plaintext_hover_when_client_lacks_markdown() {
     client.open(URI, SEED).await;
     let off = SEED.find("<img").unwrap() + 1;
     let (l, c) = position_of(SEED, off, true);
-    let resp = client
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": c}}),
-        )
-        .await;
+    let resp = client.hover(URI, l, c).await;
     assert_eq!(resp["result"]["contents"]["kind"], "plaintext");
     let value = resp["result"]["contents"]["value"].as_str().unwrap();
     assert!(value.starts_with("Image 976×549"), "{value}");
@@ -350,12 +315,7 @@ async fn large_files_say_so_once_and_still_get_diagnostics() {
             )
             .await;
     }
-    let resp = client
-        .request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": URI}}),
-        )
-        .await;
+    let resp = client.document_symbol(URI).await;
     assert!(resp["result"][0]["name"].is_string());
     let diags = client
         .wait_notification("textDocument/publishDiagnostics")

@@ -279,3 +279,20 @@ fn pretty(body: &str) -> String {
     out.push_str(&body[last..]);
     out
 }
+
+/// `../shared` beside the repository, or `$CAPTURE_SHARED`.
+pub fn shared_dir() -> std::path::PathBuf {
+    std::env::var_os("CAPTURE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// The largest capture (`*.txt`) in a corpus directory, if there is one.
+pub fn largest_corpus_file(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+        .max_by_key(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .map(|e| e.path())
+}

@@ -5,7 +5,7 @@
 
 use crate::ide::credit_text::{self, CreditMatch, CreditRules};
 use crate::ide::model::{Figure, normalize_ws};
-use crate::syntax::html::{Dom, NodeData, NodeId};
+use crate::syntax::html::{Dom, NodeId};
 use crate::text::TextRange;
 
 /// Where a credit was found.
@@ -183,19 +183,4 @@ pub fn find(text: &str, dom: &Dom, figure: &Figure, rules: &CreditRules) -> Opti
         CreditSource::AriaLabel,
         rules,
     )
-}
-
-/// Whether `node` is (inside) a text node or element that `credit` was read from.
-pub fn covers(credit: &Credit, dom: &Dom, node: NodeId) -> bool {
-    credit
-        .element
-        .is_some_and(|e| e == node || dom.ancestors(node).any(|a| a == e))
-}
-
-/// Text of a node, for callers that have only the id.
-pub fn text_of(dom: &Dom, node: NodeId) -> String {
-    match dom.node(node).map(|n| &n.data) {
-        Some(NodeData::Text(t)) => t.text.clone(),
-        _ => dom.text_of(node),
-    }
 }

@@ -521,8 +521,8 @@ fn header_hover(analysis: &Analysis, offset: usize) -> Option<HoverResult> {
 
 /// `(ISO 8601, readable)` forms of an epoch-milliseconds instant, in UTC.
 pub fn readable_time(ms: i64) -> Option<(String, String)> {
+    let iso = crate::ide::iso_from_ms(ms)?;
     let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
-    let iso = ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let readable = ts.strftime("%A, %-d %B %Y, %H:%M:%S UTC").to_string();
     Some((iso, readable))
 }

@@ -32,75 +32,6 @@ const LARGE_FILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_milli
 const BIG_DOCUMENT: usize = 256 * 1024;
 const BIG_DOCUMENT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// What other captures in the workspace add to a hover: the captured target of a link,
-/// backlinks and re-captures of this article, a credit for the same image.
-fn workspace_hover(
-    index: &ide::workspace::Index,
-    key: &str,
-    subject: &ide::hover::Subject,
-) -> Option<String> {
-    use ide::hover::Subject;
-    match subject {
-        Subject::Link { url, fragment } => {
-            let entry = index
-                .captures_of_url(url)
-                .into_iter()
-                .find(|e| &*e.key != key)?;
-            Some(ide::workspace::link_preview(entry, fragment.as_deref()))
-        }
-        Subject::SourceUrl(url) => {
-            let md = ide::workspace::header_backlinks(index, key, url).to_markdown();
-            (!md.is_empty()).then_some(md)
-        }
-        Subject::UncreditedImage(url) => {
-            let found = index.credits_for_image(url);
-            let first = found.iter().find(|c| &*c.key != key)?;
-            Some(format!(
-                "**Credit recovered** from another capture of the same image: **{}** (in “{}”); a quick fix can add it here.",
-                first.credit, first.title
-            ))
-        }
-        Subject::Other => None,
-    }
-}
-
-/// Quick fixes adding a credit that another capture in the workspace gives the same
-/// image, for uncredited images in `at`.
-fn recovered_credit_fixes(
-    analysis: &Analysis,
-    config: &Config,
-    index: &ide::workspace::Index,
-    key: &str,
-    at: crate::text::TextRange,
-) -> Vec<ide::fixes::Fix> {
-    let mut out = Vec::new();
-    for fig in &analysis.article.figures {
-        let img = &fig.image;
-        let touches = img.range.start <= at.end && at.start <= img.range.end;
-        let uncredited = fig.credit.as_ref().is_none_or(|c| c.is_empty());
-        if !touches || !uncredited || fig.decorative {
-            continue;
-        }
-        let Some(src) = &img.src else { continue };
-        let url = ide::url::deproxy(&src.value).unwrap_or_else(|| src.value.clone());
-        if let Some(found) = index
-            .credits_for_image(&url)
-            .into_iter()
-            .find(|c| &*c.key != key)
-            && let Some(fix) = ide::diagnostics::recovered_credit_fix(
-                analysis,
-                config,
-                img.range,
-                &found.credit,
-                &found.title,
-            )
-        {
-            out.push(fix);
-        }
-    }
-    out
-}
-
 pub struct Backend {
     client: Client,
     store: Arc<Store>,
@@ -429,7 +360,9 @@ impl LanguageServer for Backend {
             if quickfix {
                 let at = convert::text_range(&snap.index, params.range, enc);
                 let index = self.workspace.read();
-                for fix in recovered_credit_fixes(&analysis, &config, &index, &key, at) {
+                for fix in crate::lsp::workspace::recovered_credit_fixes(
+                    &analysis, &config, &index, &key, at,
+                ) {
                     actions.push(checks::action(
                         uri,
                         &snap.index,
@@ -671,7 +604,7 @@ impl LanguageServer for Backend {
         };
         let key = crate::lsp::workspace::key_of(&pos.text_document.uri);
         if let Some(extra) = guard("hover (workspace)", || {
-            workspace_hover(&self.workspace.read(), &key, &h.subject)
+            crate::lsp::workspace::hover_extra(&self.workspace.read(), &key, &h.subject)
         })
         .flatten()
         {

@@ -890,3 +890,75 @@ fn store_entry(ix: &mut Index, key: &str, entry: Option<Entry>) {
         }
     }
 }
+
+/// What other captures in the workspace add to a hover: the captured target of a link,
+/// backlinks and re-captures of this article, a credit for the same image.
+pub fn hover_extra(
+    index: &crate::ide::workspace::Index,
+    key: &str,
+    subject: &crate::ide::hover::Subject,
+) -> Option<String> {
+    use crate::ide::hover::Subject;
+    match subject {
+        Subject::Link { url, fragment } => {
+            let entry = index
+                .captures_of_url(url)
+                .into_iter()
+                .find(|e| &*e.key != key)?;
+            Some(crate::ide::workspace::link_preview(
+                entry,
+                fragment.as_deref(),
+            ))
+        }
+        Subject::SourceUrl(url) => {
+            let md = crate::ide::workspace::header_backlinks(index, key, url).to_markdown();
+            (!md.is_empty()).then_some(md)
+        }
+        Subject::UncreditedImage(url) => {
+            let found = index.credits_for_image(url);
+            let first = found.iter().find(|c| &*c.key != key)?;
+            Some(format!(
+                "**Credit recovered** from another capture of the same image: **{}** (in “{}”); a quick fix can add it here.",
+                first.credit, first.title
+            ))
+        }
+        Subject::Other => None,
+    }
+}
+
+/// Quick fixes adding a credit that another capture in the workspace gives the same
+/// image, for uncredited images in `at`.
+pub fn recovered_credit_fixes(
+    analysis: &crate::ide::Analysis,
+    config: &crate::ide::config::Config,
+    index: &crate::ide::workspace::Index,
+    key: &str,
+    at: crate::text::TextRange,
+) -> Vec<crate::ide::fixes::Fix> {
+    let mut out = Vec::new();
+    for fig in &analysis.article.figures {
+        let img = &fig.image;
+        let touches = img.range.start <= at.end && at.start <= img.range.end;
+        let uncredited = fig.credit.as_ref().is_none_or(|c| c.is_empty());
+        if !touches || !uncredited || fig.decorative {
+            continue;
+        }
+        let Some(src) = &img.src else { continue };
+        let url = crate::ide::url::deproxy(&src.value).unwrap_or_else(|| src.value.clone());
+        if let Some(found) = index
+            .credits_for_image(&url)
+            .into_iter()
+            .find(|c| &*c.key != key)
+            && let Some(fix) = crate::ide::diagnostics::recovered_credit_fix(
+                analysis,
+                config,
+                img.range,
+                &found.credit,
+                &found.title,
+            )
+        {
+            out.push(fix);
+        }
+    }
+    out
+}

@@ -144,6 +144,22 @@ impl Client {
         resp
     }
 
+    pub async fn document_symbol(&mut self, uri: &str) -> Value {
+        self.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await
+    }
+
+    pub async fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
+        self.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+        .await
+    }
+
     pub async fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
