@@ -83,7 +83,12 @@ pub fn outline(analysis: &Analysis) -> OutlineNode {
             .label()
             .map(|l| clip(&l))
             .unwrap_or_else(|| "Figure".to_string());
-        let detail = f.image.src.as_ref().and_then(|s| last_segment(&s.value));
+        // The image's file name, behind any proxy.
+        let detail = f.image.src.as_ref().and_then(|s| {
+            crate::ide::url::file_name(
+                &crate::ide::url::deproxy(&s.value).unwrap_or_else(|| s.value.clone()),
+            )
+        });
         items.push((
             f.range.start,
             Item::Leaf(OutlineNode {
@@ -263,10 +268,4 @@ pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<TextRange> {
         }
     }
     chain
-}
-
-fn last_segment(url: &str) -> Option<String> {
-    let path = url.split(['?', '#']).next()?;
-    let seg = path.rsplit('/').find(|s| !s.is_empty())?;
-    Some(seg.to_string())
 }
