@@ -58,6 +58,9 @@ async fn initialize_open_outline_edit_outline_shutdown() {
         all.iter().any(|n| n == "港口的集装箱（2/5/2024）"),
         "{all:?}"
     );
+    // A figure's detail is its image's file name, behind the proxy.
+    let figure = find_symbol(root, "港口的集装箱（2/5/2024）").unwrap();
+    assert_eq!(figure["detail"], "_1_reuters_harbour.jpg");
 
     // Incremental edit: rename the section heading, then ask again right away.
     let (l, c) = position_of(SEED, start, true);
