@@ -47,6 +47,8 @@ pub struct Dom {
     pub by_start: Vec<(usize, NodeId)>,
     /// End tags that closed nothing (html5ever ignored them).
     pub stray_end_tags: Vec<SourceTag>,
+    /// Every end tag as the span pass saw it, in source order (`node` is `None`).
+    pub end_tags: Vec<SourceTag>,
     /// Every comment in the body, in source order, with its range (for suppressions).
     pub comments: Vec<SourceComment>,
     /// Every start tag as the span tokenizer saw it, in source order, with the node it
@@ -56,6 +58,35 @@ pub struct Dom {
     /// tree builder synthesised (a stray `</p>` makes an empty `<p>`, adoption-agency
     /// clones) or, rarely, ones whose start tag the two tokenizers disagreed on.
     pub unmapped_start_tags: usize,
+    /// The document's quirks mode (a body with no doctype is parsed in quirks mode); a
+    /// fragment re-parsed in place must use the same.
+    pub(crate) quirks: Quirks,
+}
+
+/// html5ever's quirks mode, kept as plain data.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quirks {
+    #[default]
+    Full,
+    Limited,
+    No,
+}
+
+impl Quirks {
+    fn from_html5ever(mode: QuirksMode) -> Quirks {
+        match mode {
+            QuirksMode::Quirks => Quirks::Full,
+            QuirksMode::LimitedQuirks => Quirks::Limited,
+            QuirksMode::NoQuirks => Quirks::No,
+        }
+    }
+    fn to_html5ever(self) -> QuirksMode {
+        match self {
+            Quirks::Full => QuirksMode::Quirks,
+            Quirks::Limited => QuirksMode::LimitedQuirks,
+            Quirks::No => QuirksMode::NoQuirks,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +94,8 @@ pub struct SourceTag {
     pub name: String,
     pub range: TextRange,
     pub node: Option<NodeId>,
+    /// A start tag that needs no end tag (void, or written `<x/>`).
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -269,14 +302,46 @@ pub fn parse_body(text: &str, offset: usize) -> Dom {
     let (gum, ever) = if body.len() >= PARALLEL_THRESHOLD {
         std::thread::scope(|scope| {
             let spans = scope.spawn(|| span_pass(body));
-            let ever = tree_pass(body);
+            let ever = tree_pass(body, None);
             let gum = spans.join().unwrap_or_else(|_| GumOutput::default());
             (gum, ever)
         })
     } else {
-        (span_pass(body), tree_pass(body))
+        (span_pass(body), tree_pass(body, None))
     };
-    assemble(text, offset, gum, ever)
+    assemble(text, offset, gum, ever, None)
+}
+
+/// A region of the body parsed on its own as the content of a `context` element (the
+/// HTML fragment parsing algorithm), for incremental reparsing.
+pub(crate) struct Fragment {
+    /// Node 0 is the fragment root, node 1 the `html` element standing in for the
+    /// context element (with zero-width tag spans at the region's ends); the region's
+    /// nodes follow in document order.
+    pub dom: Dom,
+    /// The region ended inside a tag, comment or raw text.
+    pub truncated: bool,
+    pub probed: Option<Probed>,
+}
+
+/// Parse `text[region]` as the content of a `context` element, ranges absolute.
+pub(crate) fn parse_fragment(
+    text: &str,
+    region: TextRange,
+    context: &str,
+    quirks: Quirks,
+) -> Option<Fragment> {
+    let slice = region.slice(text)?;
+    let gum = span_pass(slice);
+    let truncated = gum.truncated;
+    let mut ever = tree_pass(slice, Some((context, quirks)));
+    let probed = ever.probed.take();
+    let dom = assemble(text, region.start, gum, ever, Some(region));
+    Some(Fragment {
+        dom,
+        truncated,
+        probed,
+    })
 }
 
 /// Bodies at least this large are tokenized for spans on a second thread.
@@ -292,11 +357,13 @@ struct GumOutput {
     starts: Vec<GumStart>,
     ends: Vec<(String, TextRange)>,
     comments: Vec<SourceComment>,
+    truncated: bool,
 }
 
 fn span_pass(body: &str) -> GumOutput {
     let scanned = scan::scan(body);
     GumOutput {
+        truncated: scanned.truncated,
         starts: scanned.starts,
         ends: scanned.ends,
         comments: scanned
@@ -325,17 +392,88 @@ struct Tracker {
     start_names: RefCell<Vec<LocalName>>,
     /// start tag k → element created for it
     created: RefCell<Vec<Option<EgoId>>>,
+    /// Fragment parses only: probe the tree builder's current node around every end tag
+    /// and at the end (see [`Probe`]).
+    probe: Option<Probe>,
 }
+
+/// Where the tree builder stands, learnt without access to its private stack: a comment
+/// token with a text no input can produce is processed, and the sink notes where it would
+/// be appended (the current node) and drops it.
+#[derive(Default)]
+struct Probe {
+    comment: Cell<Option<EgoId>>,
+    parent: Cell<Option<EgoId>>,
+    /// In the "text" insertion mode (inside raw text), where a comment token cannot occur.
+    in_text: Cell<bool>,
+    /// Per end tag: its name and whether it left the current node as it was (popped
+    /// nothing: the tree builder ignored it).
+    end_tags: RefCell<Vec<(LocalName, bool)>>,
+}
+
+/// NUL never reaches a comment from the input (the tokenizer replaces it).
+const PROBE_TEXT: &str = "\u{0}capture-lsp probe";
 
 struct CountingSink {
     inner: TreeBuilder<EgoId, RecordingSink>,
     tracker: Rc<Tracker>,
 }
 
+impl CountingSink {
+    /// The current node, or `None` when it cannot be probed here.
+    fn probe(&self) -> Option<EgoId> {
+        let probe = self.tracker.probe.as_ref()?;
+        if probe.in_text.get() {
+            return None;
+        }
+        probe.parent.set(None);
+        let comment = Token::CommentToken(StrTendril::from_slice(PROBE_TEXT));
+        let _ = self.inner.process_token(comment, 0);
+        probe.comment.set(None);
+        probe.parent.take()
+    }
+}
+
 impl TokenSink for CountingSink {
     type Handle = EgoId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<EgoId> {
+        if let Some(probe) = &self.tracker.probe {
+            let end_name = match &token {
+                Token::TagToken(tag) if tag.kind == TagKind::EndTag => Some(tag.name.clone()),
+                _ => None,
+            };
+            let Some(name) = end_name else {
+                let result = self.process_counted(token, line_number);
+                if matches!(result, TokenSinkResult::RawData(_)) {
+                    probe.in_text.set(true);
+                }
+                return result;
+            };
+            let before = self.probe();
+            let result = self.process_counted(token, line_number);
+            // In raw text the only end tag the tokenizer emits is the one that ends it.
+            probe.in_text.set(false);
+            let after = self.probe();
+            let ignored = before.is_some() && before == after;
+            probe.end_tags.borrow_mut().push((name, ignored));
+            return result;
+        }
+        self.process_counted(token, line_number)
+    }
+
+    fn end(&self) {
+        self.inner.end();
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.inner
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+impl CountingSink {
+    fn process_counted(&self, token: Token, line_number: u64) -> TokenSinkResult<EgoId> {
         if let Token::TagToken(tag) = &token {
             let t = &self.tracker;
             match tag.kind {
@@ -351,15 +489,6 @@ impl TokenSink for CountingSink {
         let result = self.inner.process_token(token, line_number);
         self.tracker.current.set(Current::None);
         result
-    }
-
-    fn end(&self) {
-        self.inner.end();
-    }
-
-    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
-        self.inner
-            .adjusted_current_node_present_but_not_in_html_namespace()
     }
 }
 
@@ -402,12 +531,24 @@ impl TreeSink for RecordingSink {
         id
     }
     fn create_comment(&self, text: StrTendril) -> EgoId {
-        self.inner.create_comment(text)
+        let probe = self.tracker.probe.as_ref().filter(|_| &*text == PROBE_TEXT);
+        let id = self.inner.create_comment(text);
+        if let Some(probe) = probe {
+            probe.comment.set(Some(id));
+        }
+        id
     }
     fn create_pi(&self, target: StrTendril, data: StrTendril) -> EgoId {
         self.inner.create_pi(target, data)
     }
     fn append(&self, parent: &EgoId, child: NodeOrText<EgoId>) {
+        if let (Some(probe), NodeOrText::AppendNode(c)) = (&self.tracker.probe, &child)
+            && probe.comment.get() == Some(*c)
+        {
+            // Noted, and left out of the tree.
+            probe.parent.set(Some(*parent));
+            return;
+        }
         self.inner.append(parent, child)
     }
     fn append_based_on_parent_node(
@@ -438,6 +579,12 @@ impl TreeSink for RecordingSink {
         self.inner.set_quirks_mode(mode)
     }
     fn append_before_sibling(&self, sibling: &EgoId, new_node: NodeOrText<EgoId>) {
+        if let (Some(probe), NodeOrText::AppendNode(c)) = (&self.tracker.probe, &new_node)
+            && probe.comment.get() == Some(*c)
+        {
+            // Foster-parented: the current node is unknown; leave the probe empty.
+            return;
+        }
         self.inner.append_before_sibling(sibling, new_node)
     }
     fn add_attrs_if_missing(&self, target: &EgoId, attrs: Vec<Attribute>) {
@@ -455,39 +602,100 @@ struct TreeOutput {
     html: Html,
     start_names: Vec<LocalName>,
     created: Vec<Option<EgoId>>,
+    /// Fragment parses: what the probes found.
+    probed: Option<Probed>,
 }
 
-fn tree_pass(body: &str) -> TreeOutput {
+/// What the tree builder did at the region's edges (fragment parses only).
+pub(crate) struct Probed {
+    /// Names of the end tags it ignored.
+    pub ignored_end_tags: Vec<String>,
+    /// Elements still open at the end, innermost first: (name, foreign); `None` when the
+    /// end could not be probed.
+    pub open_at_end: Option<Vec<(String, bool)>>,
+}
+
+/// Build the tree of a whole body, or (with a context element name and the document's
+/// quirks mode) of a fragment.
+fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
     let tracker = Rc::new(Tracker {
         current: Cell::new(Current::None),
         start_names: RefCell::new(Vec::new()),
         created: RefCell::new(Vec::new()),
+        probe: fragment.map(|_| Probe::default()),
     });
+    let root = if fragment.is_some() {
+        Html::new_fragment()
+    } else {
+        Html::new_document()
+    };
     let sink = RecordingSink {
-        inner: HtmlTreeSink::new(Html::new_document()),
+        inner: HtmlTreeSink::new(root),
         tracker: tracker.clone(),
     };
-    let opts = TreeBuilderOpts {
+    let mut opts = TreeBuilderOpts {
         scripting_enabled: false,
         ..Default::default()
     };
-    let builder = TreeBuilder::new(sink, opts);
+    let (builder, initial_state) = match fragment {
+        None => (TreeBuilder::new(sink, opts), None),
+        Some((context, quirks)) => {
+            opts.quirks_mode = quirks.to_html5ever();
+            let name = QualName::new(None, ns!(html), LocalName::from(context));
+            let context = sink.create_element(name, Vec::new(), ElementFlags::default());
+            let builder = TreeBuilder::new_for_fragment(sink, context, None, opts);
+            let state = builder.tokenizer_state_for_context_elem(false);
+            (builder, Some(state))
+        }
+    };
     let tokenizer = Tokenizer::new(
         CountingSink {
             inner: builder,
             tracker: tracker.clone(),
         },
-        TokenizerOpts::default(),
+        TokenizerOpts {
+            initial_state,
+            ..TokenizerOpts::default()
+        },
     );
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(body));
     while let TokenizerResult::Script(_) = tokenizer.feed(&queue) {}
+    // Characters the tokenizer still holds back (a possible character reference) cannot
+    // open or close an element, so the current node is already final.
+    let last = fragment.and_then(|_| tokenizer.sink.probe());
     tokenizer.end();
     let html = tokenizer.sink.inner.sink.finish();
+    let probed = tracker.probe.as_ref().map(|probe| Probed {
+        ignored_end_tags: probe
+            .end_tags
+            .take()
+            .into_iter()
+            .filter(|(_, ignored)| *ignored)
+            .map(|(name, _)| name.to_string())
+            .collect(),
+        open_at_end: last.map(|current| {
+            let mut open = Vec::new();
+            let mut at = html.tree.get(current);
+            while let Some(node) = at {
+                let Some(el) = node.value().as_element() else {
+                    break;
+                };
+                // The fragment's own `html` root is the bottom of the stack.
+                if node.parent().is_some_and(|p| p.parent().is_none()) {
+                    break;
+                }
+                open.push((el.name().to_string(), el.name.ns != ns!(html)));
+                at = node.parent();
+            }
+            open
+        }),
+    });
     TreeOutput {
         html,
         start_names: tracker.start_names.take(),
         created: tracker.created.take(),
+        probed,
     }
 }
 
@@ -527,7 +735,16 @@ fn align<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B]) -> Vec<Option<usize>> {
     out
 }
 
-fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom {
+/// Build the plain tree. With a `frame` (fragment parsing) the `html` element that stands
+/// in for the context element gets zero-width tag spans at the frame's ends, so that text
+/// at the region's edges is located like text inside any element.
+fn assemble(
+    text: &str,
+    offset: usize,
+    gum: GumOutput,
+    ever: TreeOutput,
+    frame: Option<TextRange>,
+) -> Dom {
     let body = text.get(offset..).unwrap_or("");
     let shift = |r: TextRange| r.shift(offset);
     let gum_start_names: Vec<&str> = gum.starts.iter().map(|s| s.name.as_str()).collect();
@@ -540,17 +757,6 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
             start_of.insert(*id, *g);
         }
     }
-    let (end_candidates, stray) = match_end_tags(&gum);
-    let stray_end_tags = stray
-        .into_iter()
-        .filter_map(|e| gum.ends.get(e))
-        .map(|(name, range)| SourceTag {
-            name: name.clone(),
-            range: shift(*range),
-            node: None,
-        })
-        .collect();
-
     let mut dom = Dom {
         comments: gum
             .comments
@@ -561,7 +767,7 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
                 inner: shift(c.inner),
             })
             .collect(),
-        stray_end_tags,
+        quirks: Quirks::from_html5ever(ever.html.quirks_mode),
         ..Dom::default()
     };
     let mut node_of_start: Vec<Option<NodeId>> = vec![None; gum.starts.len()];
@@ -645,6 +851,17 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
             name: t.name.clone(),
             range: shift(t.range),
             node,
+            closed: is_void(&t.name) || t.self_closing,
+        })
+        .collect();
+    dom.end_tags = gum
+        .ends
+        .into_iter()
+        .map(|(name, range)| SourceTag {
+            name,
+            range: shift(range),
+            node: None,
+            closed: false,
         })
         .collect();
     dom.by_start = dom
@@ -659,7 +876,17 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
         })
         .collect();
     dom.by_start.sort_unstable();
-    assign_end_tags(&mut dom, &gum, &end_candidates, offset);
+    if let Some(frame) = frame
+        && let Some(NodeData::Element(root)) = dom.nodes.get_mut(1).map(|n| &mut n.data)
+    {
+        root.spans = Some(TagSpans {
+            start_tag: TextRange::empty(frame.start),
+            name: TextRange::empty(frame.start),
+            end_tag: Some(TextRange::empty(frame.end)),
+        });
+        root.range = Some(frame);
+    }
+    pair_end_tags(&mut dom);
     extend_implicit_ranges(&mut dom);
     assign_text_ranges(text, &mut dom);
     dom
@@ -668,27 +895,26 @@ fn assemble(text: &str, offset: usize, gum: GumOutput, ever: TreeOutput) -> Dom 
 /// Pair end tags with start tags in source order, as a well-formed reading would: an end tag
 /// closes the nearest open start tag of its name. Returns, per start tag, the candidate end
 /// tag, and the end tags that close nothing.
-fn match_end_tags(gum: &GumOutput) -> (Vec<Option<usize>>, Vec<usize>) {
-    let mut candidates = vec![None; gum.starts.len()];
+fn match_end_tags(starts: &[SourceTag], ends: &[SourceTag]) -> (Vec<Option<usize>>, Vec<usize>) {
+    let mut candidates = vec![None; starts.len()];
     let mut stray = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     // Merge starts and ends in source order.
     let (mut k, mut e) = (0, 0);
-    while k < gum.starts.len() || e < gum.ends.len() {
-        let take_start = match (gum.starts.get(k), gum.ends.get(e)) {
-            (Some(s), Some((_, r))) => s.range.start < r.start,
+    while k < starts.len() || e < ends.len() {
+        let take_start = match (starts.get(k), ends.get(e)) {
+            (Some(s), Some(end)) => s.range.start < end.range.start,
             (Some(_), None) => true,
             _ => false,
         };
         if take_start {
-            let s = &gum.starts[k];
-            if !is_void(&s.name) && !s.self_closing {
+            if !starts[k].closed {
                 stack.push(k);
             }
             k += 1;
         } else {
-            let name = &gum.ends[e].0;
-            match stack.iter().rposition(|&o| gum.starts[o].name == *name) {
+            let name = &ends[e].name;
+            match stack.iter().rposition(|&o| starts[o].name == *name) {
                 Some(at) => {
                     candidates[stack[at]] = Some(e);
                     stack.truncate(at);
@@ -701,10 +927,34 @@ fn match_end_tags(gum: &GumOutput) -> (Vec<Option<usize>>, Vec<usize>) {
     (candidates, stray)
 }
 
+/// Pair end tags with elements (see [`match_end_tags`], [`accepted_end_tags`]): set every
+/// element's end tag span and range, and the stray end tags. Returns the elements whose end
+/// tag changed.
+pub(crate) fn pair_end_tags(dom: &mut Dom) -> Vec<NodeId> {
+    let (candidates, stray) = match_end_tags(&dom.start_tags, &dom.end_tags);
+    let accepted = accepted_end_tags(dom, &candidates);
+    let mut changed = Vec::new();
+    for (id, end) in accepted.into_iter().enumerate() {
+        if let Some(NodeData::Element(el)) = dom.nodes.get_mut(id).map(|n| &mut n.data)
+            && let Some(spans) = el.spans.as_mut()
+            && spans.end_tag != end
+        {
+            spans.end_tag = end;
+            el.range = Some(spans.start_tag.cover(end.unwrap_or(spans.start_tag)));
+            changed.push(id as NodeId);
+        }
+    }
+    dom.stray_end_tags = stray
+        .into_iter()
+        .filter_map(|e| dom.end_tags.get(e).cloned())
+        .collect();
+    changed
+}
+
 /// Accept a candidate end tag for an element only when every element whose start tag lies
 /// between the two tags is a descendant of it in the real tree (node ids are in preorder, so a
-/// subtree is a contiguous id range).
-fn assign_end_tags(dom: &mut Dom, gum: &GumOutput, candidates: &[Option<usize>], offset: usize) {
+/// subtree is a contiguous id range). Returns the end tag per node.
+fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<TextRange>> {
     let n = dom.nodes.len();
     let mut subtree_end: Vec<u32> = (0..n as u32).map(|i| i + 1).collect();
     for i in (0..n).rev() {
@@ -715,36 +965,30 @@ fn assign_end_tags(dom: &mut Dom, gum: &GumOutput, candidates: &[Option<usize>],
             }
         }
     }
-    let node_of: Vec<Option<NodeId>> = dom.start_tags.iter().map(|t| t.node).collect();
+    let mut out = vec![None; n];
+    let tags = &dom.start_tags;
     for (k, cand) in candidates.iter().enumerate() {
-        let (Some(e), Some(Some(id))) = (cand, node_of.get(k)) else {
+        let (Some(e), Some(Some(id))) = (cand, tags.get(k).map(|t| t.node)) else {
             continue;
         };
-        let Some((_, end_range)) = gum.ends.get(*e) else {
+        let Some(end) = dom.end_tags.get(*e) else {
             continue;
         };
-        let lo = *id;
-        let hi = subtree_end[*id as usize];
-        let inner_ok = node_of[k + 1..]
+        let lo = id;
+        let hi = subtree_end[id as usize];
+        let inner_ok = tags[k + 1..]
             .iter()
-            .zip(&gum.starts[k + 1..])
-            .take_while(|(_, s)| s.range.start < end_range.start)
-            .all(|(node, _)| node.is_none_or(|d| d > lo && d < hi));
-        if !inner_ok {
-            continue;
-        }
-        if let Some(NodeData::Element(el)) = dom.nodes.get_mut(*id as usize).map(|n| &mut n.data)
-            && let Some(spans) = el.spans.as_mut()
-        {
-            let end = end_range.shift(offset);
-            spans.end_tag = Some(end);
-            el.range = Some(spans.start_tag.cover(end));
+            .take_while(|s| s.range.start < end.range.start)
+            .all(|s| s.node.is_none_or(|d| d > lo && d < hi));
+        if inner_ok && let Some(slot) = out.get_mut(id as usize) {
+            *slot = Some(end.range);
         }
     }
+    out
 }
 
 /// Elements closed implicitly (no end tag) extend to the end of their last mapped descendant.
-fn extend_implicit_ranges(dom: &mut Dom) {
+pub(crate) fn extend_implicit_ranges(dom: &mut Dom) {
     // Children come after parents in `nodes`, so a reverse walk sees descendants first.
     for i in (0..dom.nodes.len()).rev() {
         let Some(end) = (match &dom.nodes[i].data {
@@ -768,6 +1012,24 @@ fn extend_implicit_ranges(dom: &mut Dom) {
 /// when the raw source there decodes to the node's text.
 fn assign_text_ranges(text: &str, dom: &mut Dom) {
     for p in 0..dom.nodes.len() {
+        assign_child_text_ranges(text, dom, p);
+    }
+}
+
+/// Locate the text children of one element (see [`assign_text_ranges`]); ranges found
+/// before are cleared first.
+pub(crate) fn reassign_child_text_ranges(text: &str, dom: &mut Dom, p: NodeId) {
+    let children = dom.children(p).to_vec();
+    for c in children {
+        if let Some(NodeData::Text(t)) = dom.nodes.get_mut(c as usize).map(|n| &mut n.data) {
+            t.range = None;
+        }
+    }
+    assign_child_text_ranges(text, dom, p as usize);
+}
+
+fn assign_child_text_ranges(text: &str, dom: &mut Dom, p: usize) {
+    {
         let (mut cursor, limit) = match &dom.nodes[p].data {
             NodeData::Element(e) => match e.spans {
                 Some(s) => (Some(s.start_tag.end), s.end_tag.map(|e| e.start)),

@@ -3,11 +3,13 @@
 
 pub mod header;
 pub mod html;
+pub mod reparse;
 mod scan;
 
 use crate::text::TextRange;
 pub use header::{Header, ProblemKind, SyntaxProblem};
 pub use html::Dom;
+pub use reparse::Edit;
 
 /// A parsed capture: header parts and body tree, all ranges as byte ranges into `text`.
 #[derive(Debug, Clone)]
@@ -33,5 +35,39 @@ impl Capture {
             dom,
             body: TextRange::new(start, text.len()),
         }
+    }
+
+    /// Bring this capture, parsed from `old_text`, up to date with `text`, the result of
+    /// `edit`, re-parsing only the region of the body the edit touched. Returns `false`
+    /// (leaving `self` as it was) when the edit reaches the header or no region is provably
+    /// independent of the rest; then parse `text` whole.
+    pub fn reparse(&mut self, old_text: &str, text: &str, edit: Edit) -> bool {
+        self.try_reparse(old_text, text, edit).is_ok()
+    }
+
+    /// [`Capture::reparse`], saying why not.
+    pub fn try_reparse(
+        &mut self,
+        old_text: &str,
+        text: &str,
+        edit: Edit,
+    ) -> Result<(), reparse::Refusal> {
+        let start = self.body.start;
+        if edit.start <= start
+            || edit.old_end > self.body.end
+            || self.body.end != old_text.len()
+            || edit.new_end > text.len()
+            || old_text.len() - edit.old_end != text.len() - edit.new_end
+        {
+            return Err(reparse::Refusal::NoContainer);
+        }
+        let header = header::parse_header(text);
+        if header.body_start != start || !text.is_char_boundary(start) {
+            return Err(reparse::Refusal::NoContainer);
+        }
+        reparse::reparse(&mut self.dom, old_text, text, edit)?;
+        self.header = header;
+        self.body = TextRange::new(start, text.len());
+        Ok(())
     }
 }

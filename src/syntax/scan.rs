@@ -32,6 +32,10 @@ pub(crate) struct Scan {
     /// (lowercased name, range of the whole end tag)
     pub ends: Vec<(String, TextRange)>,
     pub comments: Vec<Comment>,
+    /// The input ended inside a construct (a tag, comment, raw text, `<plaintext>` or
+    /// foreign content), so what follows it in a larger document would be read differently.
+    /// Incremental reparsing only splices regions that end cleanly.
+    pub truncated: bool,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -92,6 +96,9 @@ pub(crate) fn scan(body: &str) -> Scan {
         foreign: 0,
     };
     s.run();
+    if s.foreign > 0 {
+        s.out.truncated = true;
+    }
     s.out
 }
 
@@ -132,6 +139,7 @@ impl Scanner<'_> {
         let name = lower(self.b.get(name_start..i).unwrap_or_default());
         let Some((end, attrs, self_closing)) = self.attributes(i) else {
             // EOF inside the tag: the tokenizer emits nothing.
+            self.out.truncated = true;
             return self.b.len();
         };
         let tag = StartTag {
@@ -153,14 +161,17 @@ impl Scanner<'_> {
         self.out.starts.push(tag);
         match content {
             Content::Normal => end,
-            Content::PlainText => self.b.len(),
+            Content::PlainText => {
+                self.out.truncated = true;
+                self.b.len()
+            }
             Content::Raw => self.raw_text_end(end, &raw_name),
         }
     }
 
     /// Skip raw text to the appropriate end tag `</name` (followed by whitespace, `/` or
     /// `>`); returns its position (the end tag is then scanned normally).
-    fn raw_text_end(&self, from: usize, name: &str) -> usize {
+    fn raw_text_end(&mut self, from: usize, name: &str) -> usize {
         let mut i = from;
         while let Some(p) = find(self.b, i, b"</") {
             let after = p + 2;
@@ -173,6 +184,7 @@ impl Scanner<'_> {
             }
             i = p + 2;
         }
+        self.out.truncated = true;
         self.b.len()
     }
 
@@ -262,6 +274,7 @@ impl Scanner<'_> {
                 }
                 let name = lower(self.b.get(name_start..i).unwrap_or_default());
                 let Some((end, _, _)) = self.attributes(i) else {
+                    self.out.truncated = true;
                     return self.b.len();
                 };
                 if matches!(name.as_str(), "svg" | "math") {
@@ -272,7 +285,10 @@ impl Scanner<'_> {
             }
             // `</>` is dropped.
             Some(b'>') => lt + 3,
-            None => self.b.len(),
+            None => {
+                self.out.truncated = true;
+                self.b.len()
+            }
             _ => self.bogus_comment(lt, lt + 2),
         }
     }
@@ -326,10 +342,17 @@ impl Scanner<'_> {
                 range: TextRange::new(lt, self.b.len()),
                 inner: TextRange::new(inner_start, self.b.len()),
             });
+            self.out.truncated = true;
             return self.b.len();
         }
         if self.foreign > 0 && rest.starts_with(b"[CDATA[") {
-            return find(self.b, lt + 9, b"]]>").map_or(self.b.len(), |p| p + 3);
+            return match find(self.b, lt + 9, b"]]>") {
+                Some(p) => p + 3,
+                None => {
+                    self.out.truncated = true;
+                    self.b.len()
+                }
+            };
         }
         // DOCTYPE and anything else: up to the next `>`.
         self.bogus_comment(lt, lt + 2)
@@ -343,7 +366,10 @@ impl Scanner<'_> {
             .and_then(|r| r.iter().position(|&c| c == b'>'))
         {
             Some(rel) => from + rel + 1,
-            None => self.b.len(),
+            None => {
+                self.out.truncated = true;
+                self.b.len()
+            }
         }
         .max(lt + 1)
     }

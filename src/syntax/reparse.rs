@@ -1,0 +1,895 @@
+//! Incremental reparsing: after an edit, parse again only a small region of the body whose
+//! tree provably does not depend on the rest of the document, and splice it into the previous
+//! tree, shifting every later range.
+//!
+//! A region is the content of a *container* element `E` (`div`, `section`, `figure`, `ul`,
+//! …): all of it, or a run of its children. It is parsed with the HTML fragment algorithm in
+//! `E`'s context (`html::parse_fragment`), old text and new. The spliced tree equals a full
+//! parse when, in the full parse, the parser enters the region in the state the fragment
+//! parse starts in, behaves inside it as the fragment parse does, and leaves it in the state
+//! the rest of the old tree was built from. The checks, in order:
+//! - **Context.** `E` and its ancestors are plain containers (no table, list item, button,
+//!   form, formatting or foreign element above), so the insertion mode is "in body" and every
+//!   scope walk inside the region stops at `E`. The span scanner is not inside SVG/MathML.
+//! - **Entry state.** The run starts at `E`'s content, at an intact start tag of a child
+//!   element or at a child text node: the parser had just inserted into `E`, so `E` was the
+//!   current node. `E`'s children are in source order (nothing was foster-parented).
+//! - **Active formatting elements** are empty at the region's start: after the last formatting
+//!   element that lacks its end tag there is a text node parsed "in body" that got no clone
+//!   (text reconstructs every stale entry), and none lies in the region.
+//! - **Inside.** In both the old and the new region: every start tag made an element, no
+//!   element was synthesised or foster-parented, formatting elements end with their end tag,
+//!   no document-level tag (`form`, `template`, `body`, …) appears, the span scan ends in the
+//!   data state, and each end tag the parser ignored would be ignored by the full parse too
+//!   (no element outside bears its name).
+//! - **Exit state.** Probes (see `html.rs`) read the parser's current node after the region:
+//!   nothing may be left open, except that at the end of all of `E`'s content, elements `E`'s
+//!   end tag closes without other effect. Text at the edges must not merge with a neighbour.
+//!
+//! After the splice, end tags are paired again over the whole body (a linear pass over the tag
+//! tables), since pairing is by source order. Anything that fails returns `false` and the
+//! caller parses the whole body. Tests compare the spliced tree with a full parse after
+//! random edits of every kind.
+
+use crate::syntax::html::{
+    self, Dom, Element, Fragment, NodeData, NodeId, SourceComment, SourceTag,
+};
+use crate::text::TextRange;
+
+/// One replacement in byte offsets: `old[start..old_end]` became `new[start..new_end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl Edit {
+    pub fn new(start: usize, old_end: usize, inserted: usize) -> Edit {
+        let old_end = old_end.max(start);
+        Edit {
+            start,
+            old_end,
+            new_end: start + inserted,
+        }
+    }
+
+    /// How far text after the edit moved.
+    pub fn delta(&self) -> isize {
+        self.new_end as isize - self.old_end as isize
+    }
+
+    /// The single edit equal to `self` followed by `next` (whose offsets are in the text
+    /// after `self`).
+    pub fn then(self, next: Edit) -> Edit {
+        let delta = self.delta();
+        let start = self.start.min(next.start);
+        // The end of the changed area in the text between the two edits, then mapped to
+        // the original text and to the final one.
+        let mid_end = self.new_end.max(next.old_end);
+        let old_end = (mid_end as isize - delta).max(start as isize) as usize;
+        let new_end = (mid_end as isize + next.delta()).max(start as isize) as usize;
+        Edit {
+            start,
+            old_end,
+            new_end,
+        }
+    }
+}
+
+/// Containers whose content may be re-parsed alone. All are "special" elements that
+/// close an open `<p>` and whose end tag is handled like `</div>`.
+fn is_container(name: &str) -> bool {
+    matches!(
+        name,
+        "div"
+            | "section"
+            | "article"
+            | "aside"
+            | "header"
+            | "footer"
+            | "nav"
+            | "main"
+            | "figure"
+            | "figcaption"
+            | "blockquote"
+            | "center"
+            | "address"
+            | "details"
+            | "summary"
+            | "hgroup"
+            | "dl"
+            | "ul"
+            | "ol"
+            | "menu"
+            | "dir"
+            | "fieldset"
+            | "dialog"
+            | "search"
+    )
+}
+
+/// Elements that may stand above `E` without the parser consulting them while inside the
+/// region: not formatting (in the active list), not a table part, list item, heading,
+/// paragraph, button, ruby, form or marker element (each is looked up through scopes or
+/// changes the insertion mode). Containers, `html`, `body`, `span`, `noscript` (scripting
+/// is off) and unknown elements qualify.
+fn neutral_ancestor(name: &str) -> bool {
+    !is_formatting(name)
+        && !matches!(
+            name,
+            "table"
+                | "tbody"
+                | "thead"
+                | "tfoot"
+                | "tr"
+                | "td"
+                | "th"
+                | "caption"
+                | "colgroup"
+                | "col"
+                | "select"
+                | "option"
+                | "optgroup"
+                | "datalist"
+                | "template"
+                | "button"
+                | "li"
+                | "dd"
+                | "dt"
+                | "p"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "ruby"
+                | "rb"
+                | "rt"
+                | "rp"
+                | "rtc"
+                | "form"
+                | "frameset"
+                | "head"
+                | "object"
+                | "applet"
+                | "marquee"
+                | "svg"
+                | "math"
+                | "pre"
+                | "listing"
+                | "textarea"
+                | "script"
+                | "style"
+                | "title"
+                | "xmp"
+                | "iframe"
+                | "noembed"
+                | "noframes"
+                | "plaintext"
+        )
+}
+
+fn is_formatting(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "b"
+            | "big"
+            | "code"
+            | "em"
+            | "font"
+            | "i"
+            | "nobr"
+            | "s"
+            | "small"
+            | "strike"
+            | "strong"
+            | "tt"
+            | "u"
+    )
+}
+
+/// Start tags that reach outside the current element (document-level state).
+fn is_global_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "html" | "head" | "body" | "frameset" | "frame" | "form" | "template" | "plaintext"
+    )
+}
+
+/// Whether `E`'s end tag (handled like `</div>`: "pop until an `E` is popped") closes an
+/// element left open at the end of `E`'s content without any other effect: it must not
+/// bear `E`'s name, hide `E` from the scope check, or be a formatting element (whose entry
+/// would outlive it).
+fn closes_implicitly(name: &str, e: &str) -> bool {
+    name != e
+        && !is_formatting(name)
+        && !matches!(
+            name,
+            "applet"
+                | "caption"
+                | "html"
+                | "table"
+                | "td"
+                | "th"
+                | "marquee"
+                | "object"
+                | "template"
+        )
+}
+
+/// At most this many enclosing containers are tried before giving up.
+const MAX_ATTEMPTS: usize = 4;
+
+/// Update `dom` (parsed from `old_text`) to the tree of `text`, the result of `edit`.
+/// Returns `false`, leaving `dom` untouched, when no region is provably independent; the
+/// caller then parses the whole body.
+pub fn reparse(dom: &mut Dom, old_text: &str, text: &str, edit: Edit) -> Result<(), Refusal> {
+    let body_len = dom
+        .by_start
+        .first()
+        .map_or(text.len(), |&(start, _)| text.len().saturating_sub(start));
+    let unclosed = unclosed_formatting(dom);
+    let foreign = foreign_switches(dom);
+    let Some(innermost) = dom.element_at(edit.start) else {
+        return Err(Refusal::NoContainer);
+    };
+    let chain: Vec<NodeId> = std::iter::once(innermost)
+        .chain(dom.ancestors(innermost))
+        .collect();
+    let mut attempts = 0;
+    let mut refusal = Refusal::NoContainer;
+    for (depth, &e) in chain.iter().enumerate() {
+        let Some(plan) = plan(dom, e, &chain[depth + 1..], edit) else {
+            continue;
+        };
+        // Past a quarter of the body a whole parse costs about the same; stop trying.
+        if body_len > 64 * 1024 && plan.region.len() > body_len / 4 {
+            refusal = Refusal::TooLarge;
+            break;
+        }
+        attempts += 1;
+        if scanner_in_foreign(&foreign, plan.region.start) {
+            refusal = Refusal::InForeignContent;
+            continue;
+        }
+        if !formatting_quiet(dom, &unclosed, e, &plan) {
+            refusal = Refusal::ActiveFormatting;
+            continue;
+        }
+        match try_region(dom, old_text, text, e, &plan, edit) {
+            Ok(fragment) => {
+                splice(dom, text, e, &plan, fragment, edit);
+                return Ok(());
+            }
+            Err(why) => refusal = why,
+        }
+        if attempts >= MAX_ATTEMPTS {
+            break;
+        }
+    }
+    Err(refusal)
+}
+
+/// Why an edit could not be spliced (the last reason met); the body is then parsed whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The edit is in the header, or no container element encloses it.
+    NoContainer,
+    /// The region would exceed a quarter of a large body.
+    TooLarge,
+    /// The span scanner is inside SVG/MathML where the region starts.
+    InForeignContent,
+    /// A stale entry may be in the list of active formatting elements.
+    ActiveFormatting,
+    NoContext,
+    /// A `form`, `template`, `body`-like tag in the old region.
+    DocumentLevelTag,
+    /// The region ends inside a tag, comment or raw text, or made implied elements.
+    Truncated,
+    TagWithoutElement,
+    Unmapped,
+    UnclosedFormatting,
+    FosterParented,
+    NotProbed,
+    /// An ignored end tag names an element outside the region.
+    IgnoredEndTag,
+    /// Something is left open at the region's end (a broken end tag: the change spreads).
+    LeftOpen,
+    TextMerges,
+    /// The old region did not end in the state the new one does.
+    OldRegion,
+}
+
+/// Where the span scanner enters (`true`) and leaves (`false`) SVG/MathML, in source order.
+/// Its state at a region's start must be the plain one a region scan starts in.
+fn foreign_switches(dom: &Dom) -> Vec<(usize, bool)> {
+    let is_foreign = |n: &str| matches!(n, "svg" | "math");
+    let mut out: Vec<(usize, bool)> = dom
+        .start_tags
+        .iter()
+        .filter(|t| is_foreign(&t.name) && !t.closed)
+        .map(|t| (t.range.start, true))
+        .chain(
+            dom.end_tags
+                .iter()
+                .filter(|t| is_foreign(&t.name))
+                .map(|t| (t.range.start, false)),
+        )
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+fn scanner_in_foreign(switches: &[(usize, bool)], at: usize) -> bool {
+    let mut depth = 0usize;
+    for &(_, enter) in switches.iter().take_while(|(pos, _)| *pos < at) {
+        depth = if enter {
+            depth + 1
+        } else {
+            depth.saturating_sub(1)
+        };
+    }
+    depth > 0
+}
+
+/// Formatting elements that did not end with their end tag (including the parser's clones),
+/// in tree order: each may have left an entry in the list of active formatting elements
+/// that the parser reconstructs (clones) wherever text follows.
+fn unclosed_formatting(dom: &Dom) -> Vec<NodeId> {
+    dom.nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match &n.data {
+            NodeData::Element(x)
+                if is_formatting(&x.name)
+                    && !x.foreign
+                    && x.spans.is_none_or(|s| s.end_tag.is_none()) =>
+            {
+                Some(i as NodeId)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The list of active formatting elements is empty where the region starts, and the old
+/// region put nothing in it: no unclosed formatting element lies in the old region, and
+/// after the last one before it (and outside it) there is a text node, parsed "in body",
+/// that got no clone: text reconstructs every stale entry, so none was left there, and
+/// nothing after it added one.
+fn formatting_quiet(dom: &Dom, unclosed: &[NodeId], e: NodeId, plan: &Plan) -> bool {
+    let (a, b) = removed_range(dom, e, plan);
+    let from = unclosed.partition_point(|&u| u < a);
+    if unclosed.get(from).is_some_and(|&u| u < b) {
+        return false;
+    }
+    let Some(&last) = from.checked_sub(1).and_then(|i| unclosed.get(i)) else {
+        return true;
+    };
+    (subtree_end(dom, last)..a).any(|t| reconstructs(dom, t))
+}
+
+/// A text node whose insertion ran "reconstruct the active formatting elements": text in
+/// the "in body" insertion mode (no table, select, template, raw-text or foreign ancestor).
+fn reconstructs(dom: &Dom, id: NodeId) -> bool {
+    let Some(NodeData::Text(t)) = dom.node(id).map(|n| &n.data) else {
+        return false;
+    };
+    if t.text.is_empty() {
+        return false;
+    }
+    dom.ancestors(id)
+        .all(|a| match dom.node(a).map(|n| &n.data) {
+            Some(NodeData::Element(x)) => {
+                !x.foreign
+                    && !matches!(
+                        x.name.as_str(),
+                        "table"
+                            | "tbody"
+                            | "thead"
+                            | "tfoot"
+                            | "tr"
+                            | "td"
+                            | "th"
+                            | "caption"
+                            | "colgroup"
+                            | "select"
+                            | "template"
+                            | "head"
+                            | "script"
+                            | "style"
+                            | "textarea"
+                            | "title"
+                            | "xmp"
+                            | "iframe"
+                            | "noembed"
+                            | "noframes"
+                            | "object"
+                            | "applet"
+                            | "marquee"
+                    )
+            }
+            _ => true,
+        })
+}
+
+/// The node ids `a..b` the plan replaces.
+fn removed_range(dom: &Dom, e: NodeId, plan: &Plan) -> (NodeId, NodeId) {
+    let children = dom.children(e);
+    if children.is_empty() {
+        return (e + 1, e + 1);
+    }
+    let first = children.get(plan.first).copied().unwrap_or(e + 1);
+    let last = children.get(plan.last.min(children.len() - 1)).copied();
+    (first, last.map_or(first, |l| subtree_end(dom, l)))
+}
+
+/// What to replace: children `first..=last` of `E` (positions in its child list), the
+/// source region they cover, and whether that is all of `E`'s content.
+struct Plan {
+    first: usize,
+    last: usize,
+    region: TextRange,
+    whole: bool,
+}
+
+fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], edit: Edit) -> Option<Plan> {
+    let el = dom.element(e)?;
+    if el.foreign || !is_container(&el.name) {
+        return None;
+    }
+    // Without an end tag `E`'s content ends with its last descendant, and only a run of
+    // its children can be replaced (all of it needs `E`'s end tag to close what is open).
+    let spans = el.spans?;
+    let inner = match spans.inner() {
+        Some(inner) => inner,
+        None => TextRange::new(spans.start_tag.end, el.range?.end),
+    };
+    if edit.start < inner.start || edit.old_end > inner.end {
+        return None;
+    }
+    let plain = ancestors
+        .iter()
+        .all(|&a| match dom.node(a).map(|n| &n.data) {
+            Some(NodeData::Element(x)) => !x.foreign && neutral_ancestor(&x.name),
+            Some(NodeData::Document) => true,
+            _ => false,
+        });
+    if !plain {
+        return None;
+    }
+    let children = dom.children(e);
+    let whole = spans.end_tag.map(|_| Plan {
+        first: 0,
+        last: children.len().wrapping_sub(1),
+        region: inner,
+        whole: true,
+    });
+    // Prefer a run of children. It must start where the parser's state is known: at the
+    // start tag of a child element that the edit leaves intact (the parser had just made
+    // it a child of `E`, so `E` was the current node) or at a child text node (inserted
+    // into `E`, likewise). Where it ends, the state is checked by parsing the old run too.
+    // Children out of source order were foster-parented (moved before a table): the
+    // parser was not inserting into `E` when it made them.
+    if !in_source_order(dom, e) {
+        return whole;
+    }
+    let first = children
+        .iter()
+        .rposition(|&c| match dom.node(c).map(|n| &n.data) {
+            Some(NodeData::Element(x)) => x.spans.is_some_and(|s| s.start_tag.end <= edit.start),
+            Some(NodeData::Text(t)) => t.range.is_some_and(|r| r.start <= edit.start),
+            _ => false,
+        });
+    let Some(first) = first else {
+        return whole;
+    };
+    let end_of = |id: NodeId| -> Option<usize> {
+        match &dom.node(id)?.data {
+            NodeData::Element(x) => {
+                let s = x.spans?;
+                if s.end_tag.is_some() || x.is_void() {
+                    x.range.map(|r| r.end)
+                } else {
+                    None
+                }
+            }
+            NodeData::Text(t) => t.range.map(|r| r.end),
+            _ => None,
+        }
+    };
+    let last = (first..children.len())
+        .find(|&k| end_of(children[k]).is_some_and(|end| end >= edit.old_end));
+    let Some(last) = last else {
+        return whole;
+    };
+    let start = match dom.node(children[first]).map(|n| &n.data) {
+        Some(NodeData::Element(x)) => x.spans.map(|s| s.start_tag.start),
+        Some(NodeData::Text(t)) => t.range.map(|r| r.start),
+        _ => None,
+    };
+    let (Some(start), Some(end)) = (start, end_of(children[last])) else {
+        return whole;
+    };
+    let region = TextRange::new(start, end);
+    if edit.start < region.start || edit.old_end > region.end {
+        return whole;
+    }
+    Some(Plan {
+        first,
+        last,
+        region,
+        whole: false,
+    })
+}
+
+/// The children of `parent` that have a source position come in source order. Elements
+/// out of order were foster-parented: moved before a table, while the table (not their new
+/// parent) stayed the parser's current node.
+fn in_source_order(dom: &Dom, parent: NodeId) -> bool {
+    let mut prev = None;
+    for &c in dom.children(parent) {
+        let start = match dom.node(c).map(|n| &n.data) {
+            Some(NodeData::Element(x)) => x.spans.map(|s| s.start_tag.start),
+            Some(NodeData::Text(t)) => t.range.map(|r| r.start),
+            _ => None,
+        };
+        if let Some(start) = start {
+            if prev.is_some_and(|p| p >= start) {
+                return false;
+            }
+            prev = Some(start);
+        }
+    }
+    true
+}
+
+/// Parse the new text of the region and check that splicing it gives a full parse's tree.
+fn try_region(
+    dom: &Dom,
+    old_text: &str,
+    text: &str,
+    e: NodeId,
+    plan: &Plan,
+    edit: Edit,
+) -> Result<Fragment, Refusal> {
+    let el = dom.element(e).ok_or(Refusal::NoContext)?;
+    // The old region must not have set document-level state.
+    let tags = tags_in(dom, plan.region);
+    if dom.start_tags[tags.clone()]
+        .iter()
+        .any(|t| is_global_tag(&t.name))
+    {
+        return Err(Refusal::DocumentLevelTag);
+    }
+    let end = plan.region.end as isize + edit.delta();
+    if end < plan.region.start as isize {
+        return Err(Refusal::NoContext);
+    }
+    let region = TextRange::new(plan.region.start, end as usize);
+    let fragment =
+        html::parse_fragment(text, region, &el.name, dom.quirks).ok_or(Refusal::NoContext)?;
+    accept(dom, e, plan, &fragment)?;
+    // The old run must have ended in the same state, or what follows it was parsed in a
+    // different one and cannot be kept.
+    let old = html::parse_fragment(old_text, plan.region, &el.name, dom.quirks)
+        .ok_or(Refusal::NoContext)?;
+    accept(dom, e, plan, &old).map_err(|_| Refusal::OldRegion)?;
+    Ok(fragment)
+}
+
+fn accept(dom: &Dom, e: NodeId, plan: &Plan, f: &Fragment) -> Result<(), Refusal> {
+    let d = &f.dom;
+    let Some(context) = dom.element(e) else {
+        return Err(Refusal::NoContext);
+    };
+
+    if f.truncated
+        || d.unmapped_start_tags != 0
+        || d.nodes.len() < 2
+        || d.element(1).is_none_or(|r| r.name != "html")
+    {
+        return Err(Refusal::Truncated);
+    }
+    if d.start_tags
+        .iter()
+        .any(|t| t.node.is_none() || is_global_tag(&t.name))
+    {
+        return Err(Refusal::TagWithoutElement);
+    }
+    for n in &d.nodes[2..] {
+        match &n.data {
+            // Every element in the region comes from one of its start tags, and formatting
+            // elements end with their end tag (else their entry outlives them).
+            NodeData::Element(x) => match x.spans {
+                None => return Err(Refusal::Unmapped),
+                Some(s) if s.end_tag.is_none() && is_formatting(&x.name) && !x.foreign => {
+                    return Err(Refusal::UnclosedFormatting);
+                }
+                _ => {}
+            },
+            NodeData::Document => return Err(Refusal::Unmapped),
+            _ => {}
+        }
+    }
+    // The probe reads the parser's open elements as the current node's ancestors, which
+    // holds unless an element was foster-parented.
+    if !(1..d.nodes.len() as NodeId).all(|p| in_source_order(d, p)) {
+        return Err(Refusal::FosterParented);
+    }
+    let Some(probed) = &f.probed else {
+        return Err(Refusal::NotProbed);
+    };
+    // An end tag the fragment parse ignored is ignored by the full parse too as long as no
+    // element outside the region (`E` and its ancestors) bears its name and it is not one
+    // the tree builder acts on regardless.
+    let outside: Vec<&str> = std::iter::once(e)
+        .chain(dom.ancestors(e))
+        .filter_map(|id| dom.element(id).map(|x| x.name.as_str()))
+        .collect();
+    let ignored_everywhere = |name: &str| {
+        !matches!(name, "p" | "br" | "body" | "html" | "form" | "template")
+            && !outside.contains(&name)
+    };
+    if !probed
+        .ignored_end_tags
+        .iter()
+        .all(|n| ignored_everywhere(n))
+    {
+        return Err(Refusal::IgnoredEndTag);
+    }
+    // Nothing may be left open at the region's end, except, at the end of all of `E`'s
+    // content, what `E`'s end tag closes without other effect.
+    let Some(open) = &probed.open_at_end else {
+        return Err(Refusal::NotProbed);
+    };
+    if !open
+        .iter()
+        .all(|(name, foreign)| plan.whole && !foreign && closes_implicitly(name, &context.name))
+    {
+        return Err(Refusal::LeftOpen);
+    }
+    // Text at the edges must not merge with a neighbouring text node.
+    if !plan.whole {
+        let top = d.children(1);
+        let is_text = |id: Option<&NodeId>, dom: &Dom| {
+            id.and_then(|&i| dom.node(i))
+                .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
+        };
+        let siblings = dom.children(e);
+        let before = plan.first.checked_sub(1).and_then(|i| siblings.get(i));
+        let after = siblings.get(plan.last + 1);
+        if (is_text(top.first(), d) && is_text(before, dom))
+            || (is_text(top.last(), d) && is_text(after, dom))
+            || (top.is_empty() && is_text(before, dom) && is_text(after, dom))
+        {
+            return Err(Refusal::TextMerges);
+        }
+    }
+    Ok(())
+}
+
+/// Indices into `dom.start_tags` of the tags that start inside `region`.
+fn tags_in(dom: &Dom, region: TextRange) -> std::ops::Range<usize> {
+    let a = dom
+        .start_tags
+        .partition_point(|t| t.range.start < region.start);
+    let b = dom
+        .start_tags
+        .partition_point(|t| t.range.start < region.end);
+    a..b.max(a)
+}
+
+/// The first id after the subtree of `id` (ids are in preorder).
+fn subtree_end(dom: &Dom, id: NodeId) -> NodeId {
+    let mut last = id;
+    while let Some(&c) = dom.children(last).last() {
+        last = c;
+    }
+    last + 1
+}
+
+/// Move a range of the old text that lies outside `region` (old offsets) to the new text.
+/// A range starting at or after the region's end moves; one that started before it keeps
+/// its start, and its end moves if it is past the region (or, for an empty region, only
+/// if strictly past it: such a range ends where the insertion begins).
+fn shift_range(r: &mut TextRange, region: TextRange, delta: isize) {
+    let moved = |p: usize| (p as isize + delta).max(0) as usize;
+    if r.start >= region.end {
+        *r = TextRange::new(moved(r.start), moved(r.end));
+    } else if r.end >= region.end && r.end > region.start {
+        r.end = moved(r.end);
+    }
+}
+
+fn shift_element(x: &mut Element, region: TextRange, delta: isize) {
+    if let Some(s) = x.spans.as_mut() {
+        shift_range(&mut s.start_tag, region, delta);
+        shift_range(&mut s.name, region, delta);
+        if let Some(e) = s.end_tag.as_mut() {
+            shift_range(e, region, delta);
+        }
+    }
+    if let Some(r) = x.range.as_mut() {
+        shift_range(r, region, delta);
+    }
+    for a in &mut x.attrs {
+        if let Some(r) = a.name_range.as_mut() {
+            shift_range(r, region, delta);
+        }
+        if let Some(r) = a.value_range.as_mut() {
+            shift_range(r, region, delta);
+        }
+    }
+}
+
+/// Replace the planned children of `e` by the fragment's nodes; renumber and shift the rest.
+fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment, edit: Edit) {
+    let children = dom.children(e).to_vec();
+    let (a, b) = removed_range(dom, e, plan);
+    let f = fragment.dom;
+    let inserted = f.nodes.len() as u32 - 2;
+    let dn = inserted as i64 - (b - a) as i64;
+    let remap = |id: NodeId| -> NodeId {
+        if id >= b {
+            (id as i64 + dn) as NodeId
+        } else {
+            id
+        }
+    };
+    let from_frag = |id: NodeId| -> NodeId { if id <= 1 { e } else { a + (id - 2) } };
+    let delta = edit.delta();
+
+    let removed_unmapped = dom.nodes[a as usize..b as usize]
+        .iter()
+        .filter(|n| {
+            matches!(&n.data, NodeData::Element(x) if x.spans.is_none()
+                && !matches!(x.name.as_str(), "html" | "head" | "body"))
+        })
+        .count();
+
+    // Renumber and shift the nodes that stay.
+    for (i, node) in dom.nodes.iter_mut().enumerate() {
+        let i = i as NodeId;
+        if (a..b).contains(&i) {
+            continue;
+        }
+        node.parent = node.parent.map(remap);
+        if i == e {
+            let new_top: Vec<NodeId> = f.children(1).iter().map(|&c| from_frag(c)).collect();
+            let (head, tail) = if children.is_empty() {
+                (&[][..], &[][..])
+            } else {
+                (&children[..plan.first], &children[plan.last + 1..])
+            };
+            node.children = head
+                .iter()
+                .copied()
+                .chain(new_top)
+                .chain(tail.iter().map(|&c| remap(c)))
+                .collect();
+        } else {
+            for c in &mut node.children {
+                *c = remap(*c);
+            }
+        }
+        match &mut node.data {
+            NodeData::Element(x) => shift_element(x, plan.region, delta),
+            NodeData::Text(t) => {
+                if let Some(r) = t.range.as_mut() {
+                    shift_range(r, plan.region, delta);
+                }
+            }
+            _ => {}
+        }
+    }
+    let new_nodes = f.nodes.into_iter().skip(2).map(|mut n| {
+        n.parent = n.parent.map(from_frag);
+        for c in &mut n.children {
+            *c = from_frag(*c);
+        }
+        n
+    });
+    dom.nodes.splice(a as usize..b as usize, new_nodes);
+
+    // Source-order tables: drop the region's entries, insert the fragment's, shift the rest.
+    for t in &mut dom.start_tags {
+        t.node = t
+            .node
+            .and_then(|id| (!(a..b).contains(&id)).then(|| remap(id)));
+    }
+    let new_tags = f
+        .start_tags
+        .into_iter()
+        .map(|mut t| {
+            t.node = t.node.map(from_frag);
+            t
+        })
+        .collect();
+    splice_sorted(&mut dom.start_tags, plan.region, new_tags, delta);
+    splice_sorted(&mut dom.comments, plan.region, f.comments, delta);
+    splice_sorted(&mut dom.end_tags, plan.region, f.end_tags, delta);
+    dom.unmapped_start_tags = dom.unmapped_start_tags.saturating_sub(removed_unmapped);
+    dom.by_start = dom
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match &n.data {
+            NodeData::Element(Element { spans: Some(s), .. }) => {
+                Some((s.start_tag.start, i as NodeId))
+            }
+            _ => None,
+        })
+        .collect();
+    dom.by_start.sort_unstable();
+    // End tags are paired with start tags in source order over the whole body, so tags in
+    // the region may now pair differently with tags outside it: pair again (a linear pass
+    // over the tag tables) and redo what depends on the pairs that changed.
+    let changed = html::pair_end_tags(dom);
+    // An element without an end tag ends with its last descendant, which the region may
+    // have moved: `E` itself or an ancestor.
+    let open_above = std::iter::once(e).chain(dom.ancestors(e)).any(|a| {
+        dom.element(a)
+            .is_some_and(|x| x.spans.is_some_and(|s| s.end_tag.is_none()))
+    });
+    if !changed.is_empty() || open_above {
+        for node in &mut dom.nodes {
+            if let NodeData::Element(x) = &mut node.data
+                && let Some(s) = x.spans
+                && s.end_tag.is_none()
+            {
+                x.range = Some(s.start_tag);
+            }
+        }
+        html::extend_implicit_ranges(dom);
+    }
+    // Whether a text node maps to its source depends on its neighbours' tags.
+    let mut parents = vec![e];
+    for id in changed {
+        parents.push(id);
+        parents.extend(dom.parent(id));
+    }
+    parents.sort_unstable();
+    parents.dedup();
+    for p in parents {
+        html::reassign_child_text_ranges(text, dom, p);
+    }
+}
+
+/// Entries of a source-ordered table (start tags, comments, stray end tags).
+trait Sourced {
+    fn start(&self) -> usize;
+    fn shift(&mut self, region: TextRange, delta: isize);
+}
+
+impl Sourced for SourceTag {
+    fn start(&self) -> usize {
+        self.range.start
+    }
+    fn shift(&mut self, region: TextRange, delta: isize) {
+        shift_range(&mut self.range, region, delta);
+    }
+}
+
+impl Sourced for SourceComment {
+    fn start(&self) -> usize {
+        self.range.start
+    }
+    fn shift(&mut self, region: TextRange, delta: isize) {
+        shift_range(&mut self.range, region, delta);
+        shift_range(&mut self.inner, region, delta);
+    }
+}
+
+/// Replace the entries that start inside `region` (old offsets) by `new` (new offsets) and
+/// shift the ones after the region.
+fn splice_sorted<T: Sourced>(list: &mut Vec<T>, region: TextRange, new: Vec<T>, delta: isize) {
+    let a = list.partition_point(|t| t.start() < region.start);
+    let b = list.partition_point(|t| t.start() < region.end).max(a);
+    for t in &mut list[b..] {
+        t.shift(region, delta);
+    }
+    list.splice(a..b, new);
+}

@@ -1,0 +1,203 @@
+//! Incremental reparsing equals a full parse: random edits (text, tags, quotes, comments,
+//! entities, CJK, emoji) applied one after another, each spliced into the previous tree when
+//! the parser accepts the region, and compared with a parse of the whole new text.
+
+mod common;
+
+use capture_lsp::syntax::{Capture, Edit};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const INSERTS: &[&str] = &[
+    "x",
+    "字",
+    " ",
+    "😀",
+    "<",
+    ">",
+    "\"",
+    "'",
+    "/",
+    "=",
+    "&",
+    "&amp;",
+    "-",
+    "\n",
+    "\r\n",
+    "<b>",
+    "</b>",
+    "<p>",
+    "</p>",
+    "</div>",
+    "<div>",
+    "<!--",
+    "-->",
+    "<li>",
+    "<a href=x>",
+    "</a>",
+    "<table>",
+    "<td>",
+    "<svg>",
+    "<script>",
+    "<form>",
+    "<br/>",
+    "<img src=y>",
+];
+
+/// Apply `steps` random edits to `text` and check every incremental result. Returns how
+/// many edits were spliced incrementally.
+fn run(original: &str, seed: u64, steps: usize) -> usize {
+    let mut rng = Rng(seed | 1);
+    let mut text = original.to_string();
+    let mut cap = Capture::parse(&text);
+    let body = cap.body.start;
+    let mut spliced = 0;
+    for step in 0..steps {
+        // Episodes of a few edits each, so that damage does not pile up.
+        if step % 6 == 0 {
+            text = original.to_string();
+            cap = Capture::parse(&text);
+        }
+        if text.len() <= body + 1 {
+            break;
+        }
+        let mut at = body + 1 + rng.below(text.len() - body - 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let (del, ins) = match rng.below(4) {
+            0 => (0, INSERTS[rng.below(INSERTS.len())]),
+            1 => (0, INSERTS[rng.below(4)]),
+            2 => (1 + rng.below(4), ""),
+            _ => (1 + rng.below(2), INSERTS[rng.below(6)]),
+        };
+        let mut end = (at + del).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let edit = Edit::new(at, end, ins.len());
+        let before = text.clone();
+        text.replace_range(at..end, ins);
+        let full = Capture::parse(&text);
+        if cap.reparse(&before, &text, edit) {
+            spliced += 1;
+            let (got, want) = (format!("{cap:#?}"), format!("{full:#?}"));
+            if got != want {
+                let (g, w): (Vec<&str>, Vec<&str>) =
+                    (got.lines().collect(), want.lines().collect());
+                let at = g
+                    .iter()
+                    .zip(&w)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(g.len().min(w.len()));
+                let lo = at.saturating_sub(12);
+                panic!(
+                    "step {step}: {edit:?} inserting {ins:?}\nbefore: {before}\nafter: {text}\n--- incremental\n{}\n--- full\n{}",
+                    g[lo..(at + 6).min(g.len())].join("\n"),
+                    w[lo..(at + 6).min(w.len())].join("\n")
+                );
+            }
+        } else {
+            cap = full;
+        }
+    }
+    spliced
+}
+
+/// Seeds per document; `REPARSE_SEEDS` raises it for a long local run.
+fn seeds(default: u64) -> u64 {
+    std::env::var("REPARSE_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+const DOCS: &[&str] = &[
+    "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main><div><p>One <b>two</b> three.</p><p>Four &amp; five</p></div><section><h2 id=\"s\">Head</h2><ul><li>a</li><li>b</li></ul></section><div><figure><img src=\"a.jpg\" alt=\"A\"><figcaption>Cap <i>it</i></figcaption></figure></div></main>",
+    "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<div><div><p>x<p>y</div><div><table><tr><td>c</td></tr></table></div><!-- note --><div><svg><path d=\"M0\"/></svg></div><div><noscript><img src=z></noscript></div></div>",
+    "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<article><div><blockquote><p>q</p></blockquote><script>var a = '<div>';</script><div>\u{5b57}\u{1f600}\r\n<span>s</span> tail</div><dl><dt>t<dd>d</dl></div><div><a href=\"/x\">link</a> <em>e</em></div></article>",
+];
+
+#[test]
+fn random_edits_on_small_documents_equal_a_full_parse() {
+    let mut spliced = 0;
+    for (i, doc) in DOCS.iter().enumerate() {
+        for seed in 0..seeds(8) {
+            spliced += run(doc, 0x9e37_79b9 ^ (seed * 1_000 + i as u64), 150);
+        }
+    }
+    // The fast path must actually be taken, or this test proves nothing.
+    assert!(spliced > 600, "only {spliced} edits were spliced");
+}
+
+#[test]
+fn random_edits_on_the_seed_like_fixture_equal_a_full_parse() {
+    let doc = include_str!("fixtures/seed_like.capture");
+    let mut spliced = 0;
+    for seed in 0..seeds(6) {
+        spliced += run(doc, 0xdead_beef ^ seed, 200);
+    }
+    assert!(spliced > 300, "only {spliced} edits were spliced");
+}
+
+#[test]
+fn a_text_edit_reparses_only_its_paragraph() {
+    let text = DOCS[0];
+    let mut cap = Capture::parse(text);
+    let at = text.find("three").unwrap();
+    let new = format!("{}3{}", &text[..at], &text[at..]);
+    assert!(cap.reparse(text, &new, Edit::new(at, at, 1)));
+    let p = cap
+        .dom
+        .nodes
+        .iter()
+        .find_map(|n| match &n.data {
+            capture_lsp::syntax::html::NodeData::Text(t) if t.text.contains("3three") => t.range,
+            _ => None,
+        })
+        .expect("edited text node");
+    assert_eq!(p.slice(&new), Some(" 3three."));
+}
+
+#[test]
+fn edits_that_reach_the_header_are_refused() {
+    let text = DOCS[0];
+    let mut cap = Capture::parse(text);
+    let new = text.replacen("[t]", "[tt]", 1);
+    assert!(!cap.reparse(text, &new, Edit::new(22, 22, 1)));
+}
+
+#[test]
+fn random_edits_on_corpus_captures_equal_a_full_parse() {
+    let Some(dir) = common::shared_dir() else {
+        eprintln!("../shared is absent: skipping the corpus reparse test");
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("corpus"))
+        .expect("corpus dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut spliced = 0;
+    let step = if seeds(0) > 0 { 1 } else { 9 };
+    for (i, path) in files.iter().step_by(step).enumerate() {
+        let text = std::fs::read_to_string(path).expect("read");
+        for seed in 0..seeds(1) {
+            spliced += run(&text, 0x5eed ^ (i as u64 * 7919 + seed), 40);
+        }
+    }
+    assert!(spliced > 100, "only {spliced} edits were spliced");
+}
