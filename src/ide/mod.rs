@@ -46,6 +46,38 @@ impl Analysis {
         }
     }
 
+    /// The analysis of `text`, the result of `edit` on the text `previous` was computed
+    /// from: the body is re-parsed only where the edit reaches (see `syntax::reparse`), the
+    /// rest of the tree is reused (in place when nothing else holds `previous`), and the
+    /// article model is built again.
+    pub fn reparse(
+        previous: std::sync::Arc<Analysis>,
+        text: &str,
+        edit: crate::syntax::Edit,
+        rules: &credit_text::CreditRules,
+    ) -> Analysis {
+        let consistent = edit.new_end <= text.len()
+            && edit.old_end <= previous.len
+            && previous.len - edit.old_end == text.len() - edit.new_end;
+        let reused = if consistent {
+            let (mut capture, old_text) = match std::sync::Arc::try_unwrap(previous) {
+                Ok(a) => (a.capture, a.text),
+                Err(shared) => (shared.capture.clone(), shared.text.clone()),
+            };
+            capture.reparse(&old_text, text, edit).then_some(capture)
+        } else {
+            None
+        };
+        let capture = reused.unwrap_or_else(|| Capture::parse(text));
+        let article = model::build(text, &capture, rules);
+        Analysis {
+            text: text.into(),
+            len: text.len(),
+            capture,
+            article,
+        }
+    }
+
     /// The capture's publication time in epoch milliseconds: the timestamp comment, else
     /// the `日期：` line, else the front matter's `date`.
     pub fn date_ms(&self) -> Option<i64> {

@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use crate::ide::Analysis;
 use crate::ide::credit_text::CreditRules;
 use crate::lsp::convert;
+use crate::syntax::Edit;
 use crate::text::{Encoding, LineIndex};
 
 /// One version of a document. Cheap to clone (the rope shares its chunks); the analysis is
@@ -21,6 +22,15 @@ pub struct Snapshot {
     pub index: LineIndex,
     credit_rules: Arc<CreditRules>,
     analysis: OnceLock<Option<Arc<Analysis>>>,
+    /// An earlier version's analysis and the edit from its text to this one: the analysis
+    /// starts from it (re-parsing only the region the edit touched) and then drops it.
+    base: Mutex<Option<Base>>,
+}
+
+/// An analysed earlier version and the single edit that turns its text into the current one.
+pub struct Base {
+    pub analysis: Arc<Analysis>,
+    pub edit: Edit,
 }
 
 impl Snapshot {
@@ -30,9 +40,21 @@ impl Snapshot {
         self.analysis
             .get_or_init(|| {
                 let text = self.index.rope().to_string();
-                match catch_unwind(AssertUnwindSafe(|| {
-                    Analysis::with_rules(&text, &self.credit_rules)
-                })) {
+                let base = self.base.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let rules = &self.credit_rules;
+                let incremental = base.and_then(|b| {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        Analysis::reparse(b.analysis, &text, b.edit, rules)
+                    }))
+                    .inspect_err(|_| {
+                        tracing::error!(uri = self.uri.as_str(), "incremental analysis panicked")
+                    })
+                    .ok()
+                });
+                if let Some(a) = incremental {
+                    return Some(Arc::new(a));
+                }
+                match catch_unwind(AssertUnwindSafe(|| Analysis::with_rules(&text, rules))) {
                     Ok(a) => Some(Arc::new(a)),
                     Err(_) => {
                         tracing::error!(uri = self.uri.as_str(), "analysis panicked");
@@ -41,6 +63,11 @@ impl Snapshot {
                 }
             })
             .clone()
+    }
+
+    /// The analysis if it was already computed (never computes it).
+    fn computed(&self) -> Option<Arc<Analysis>> {
+        self.analysis.get().cloned().flatten()
     }
 
     pub fn text(&self) -> String {
@@ -52,6 +79,8 @@ struct Document {
     rope: Rope,
     version: i32,
     snapshot: Option<Arc<Snapshot>>,
+    /// The latest analysis and the edits since, until the next snapshot takes them.
+    pending: Option<Base>,
 }
 
 /// Why an edit was not applied.
@@ -94,6 +123,7 @@ impl Store {
                 rope: Rope::from_str(text),
                 version,
                 snapshot: None,
+                pending: None,
             },
         );
     }
@@ -119,13 +149,42 @@ impl Store {
                 got: version,
             });
         }
+        // Start from the freshest analysis: the replaced snapshot's, else the one it had
+        // not used yet, else the one still pending.
+        let old = doc.snapshot.take();
+        let mut base = old
+            .as_ref()
+            .and_then(|s| {
+                s.computed().map(|analysis| (analysis, None)).or_else(|| {
+                    let b = s.base.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+                    Some((b.analysis, Some(b.edit)))
+                })
+            })
+            .or_else(|| doc.pending.take().map(|b| (b.analysis, Some(b.edit))));
         for change in changes {
-            apply_change(&mut doc.rope, change, enc);
+            match apply_change(&mut doc.rope, change, enc) {
+                Some(edit) => {
+                    if let Some((_, acc)) = base.as_mut() {
+                        *acc = Some(acc.map_or(edit, |a| a.then(edit)));
+                    }
+                }
+                None => base = None,
+            }
         }
+        doc.pending = base.and_then(|(analysis, edit)| {
+            Some(Base {
+                analysis,
+                edit: edit?,
+            })
+        });
         doc.version = version;
-        // The replaced snapshot is handed back so that the caller can drop its analysis
-        // (a whole DOM) off the hot path, not under this lock.
-        Ok(doc.snapshot.take())
+        // The replaced snapshot is handed back so that the caller can drop it off the hot
+        // path, not under this lock; when nothing else holds it, drop it here so that its
+        // analysis can be reused in place rather than copied.
+        Ok(match old {
+            Some(s) if doc.pending.is_some() => Arc::try_unwrap(s).err(),
+            other => other,
+        })
     }
 
     /// The current snapshot of a document, or `None` when it is not open.
@@ -146,6 +205,7 @@ impl Store {
             index: LineIndex::from_rope(doc.rope.clone()),
             credit_rules,
             analysis: OnceLock::new(),
+            base: Mutex::new(doc.pending.take()),
         });
         doc.snapshot = Some(snap.clone());
         Some(snap)
@@ -166,10 +226,18 @@ impl Store {
 }
 
 /// Apply one LSP content change to a rope. Out-of-range positions clamp; an inverted range
-/// is normalised. Never panics.
-pub fn apply_change(rope: &mut Rope, change: &TextDocumentContentChangeEvent, enc: Encoding) {
+/// is normalised. Never panics. Returns the edit in byte offsets, or `None` for a
+/// whole-document replacement.
+pub fn apply_change(
+    rope: &mut Rope,
+    change: &TextDocumentContentChangeEvent,
+    enc: Encoding,
+) -> Option<Edit> {
     match change.range {
-        None => *rope = Rope::from_str(&change.text),
+        None => {
+            *rope = Rope::from_str(&change.text);
+            None
+        }
         Some(range) => {
             let index = LineIndex::from_rope(rope.clone());
             let a = index.offset(convert::line_col(range.start), enc);
@@ -179,6 +247,7 @@ pub fn apply_change(rope: &mut Rope, change: &TextDocumentContentChangeEvent, en
             let end_char = rope.byte_to_char(end);
             rope.remove(start_char..end_char);
             rope.insert(start_char, &change.text);
+            Some(Edit::new(start, end, change.text.len()))
         }
     }
 }
