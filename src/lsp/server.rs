@@ -28,9 +28,6 @@ fn guard<T>(what: &'static str, f: impl FnOnce() -> T) -> Option<T> {
 
 /// How long diagnostics of a document above `largeFileThreshold` wait for typing to pause.
 const LARGE_FILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
-/// Documents from this size on get their diagnostics after a shorter pause.
-const BIG_DOCUMENT: usize = 256 * 1024;
-const BIG_DOCUMENT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(200);
 
 pub struct Backend {
     client: Client,
@@ -40,6 +37,19 @@ pub struct Backend {
     state: RwLock<State>,
     /// Documents already told about the large-file mode.
     large_files: std::sync::Mutex<std::collections::HashSet<Uri>>,
+    /// Documents whose diagnostics are being computed, with the settings for another run
+    /// when a newer version (or configuration) came in meanwhile (see
+    /// `schedule_diagnostics`).
+    diagnosing: Arc<std::sync::Mutex<std::collections::HashMap<Uri, Option<DiagnosticsRun>>>>,
+}
+
+/// What one diagnostics run of a document uses.
+#[derive(Clone)]
+struct DiagnosticsRun {
+    config: Arc<Config>,
+    enc: Encoding,
+    /// Above `largeFileThreshold`: wait for a pause in typing first.
+    large: bool,
 }
 
 #[derive(Default, Clone)]
@@ -65,6 +75,7 @@ impl Backend {
             workspace: Arc::default(),
             state: RwLock::new(State::default()),
             large_files: Default::default(),
+            diagnosing: Default::default(),
         }
     }
 
@@ -174,46 +185,61 @@ impl Backend {
             return;
         }
         let large = self.note_large_file(&uri, config.large_file_threshold);
-        let size = self.store.len(&uri).unwrap_or(0);
-        // Diagnostics of big documents wait for a short pause in typing: a newer version
-        // schedules its own run, so this one gives way. Publishing thousands of findings
-        // per keystroke would otherwise queue in front of the outline and hover answers.
-        let delay = if large {
-            LARGE_FILE_DEBOUNCE
-        } else if size >= BIG_DOCUMENT {
-            BIG_DOCUMENT_DEBOUNCE
-        } else {
-            std::time::Duration::ZERO
-        };
+        // One run per document at a time, always on the latest version: an edit during a
+        // run marks it dirty and the run goes again when done. Diagnostics thus follow the
+        // edit at once when typing is slower than the checks, and never pile up when it is
+        // faster. Above `largeFileThreshold` a run also waits for a pause in typing.
+        let mut run = DiagnosticsRun { config, enc, large };
+        {
+            let mut running = self.diagnosing.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(next) = running.get_mut(&uri) {
+                *next = Some(run);
+                return;
+            }
+            running.insert(uri.clone(), None);
+        }
+        let diagnosing = self.diagnosing.clone();
         tokio::spawn(async move {
-            if !delay.is_zero() {
-                let version = store.version(&uri);
-                tokio::time::sleep(delay).await;
-                if store.version(&uri) != version {
-                    return;
+            loop {
+                let DiagnosticsRun { config, enc, large } = run.clone();
+                if large {
+                    let version = store.version(&uri);
+                    tokio::time::sleep(LARGE_FILE_DEBOUNCE).await;
+                    if store.version(&uri) != version {
+                        continue;
+                    }
+                }
+                if let Some(snap) = store.snapshot(&uri) {
+                    let s = snap.clone();
+                    let config = config.clone();
+                    let diags = tokio::task::spawn_blocking(move || {
+                        let analysis = s.analysis()?;
+                        guard("diagnostics", || {
+                            checks::lsp_diagnostics(&s.index, &analysis, &config, enc)
+                        })
+                    })
+                    .await
+                    .ok()
+                    .flatten();
+                    if let Some(diags) = diags {
+                        if store.version(&uri) == Some(snap.version) {
+                            client
+                                .publish_diagnostics(uri.clone(), diags, Some(snap.version))
+                                .await;
+                        } else {
+                            tracing::debug!(uri = uri.as_str(), "dropping stale diagnostics");
+                        }
+                    }
+                }
+                let mut running = diagnosing.lock().unwrap_or_else(|e| e.into_inner());
+                match running.get_mut(&uri).and_then(Option::take) {
+                    Some(next) => run = next,
+                    None => {
+                        running.remove(&uri);
+                        return;
+                    }
                 }
             }
-            let Some(snap) = store.snapshot(&uri) else {
-                return;
-            };
-            let s = snap.clone();
-            let diags = tokio::task::spawn_blocking(move || {
-                let analysis = s.analysis()?;
-                guard("diagnostics", || {
-                    checks::lsp_diagnostics(&s.index, &analysis, &config, enc)
-                })
-            })
-            .await
-            .ok()
-            .flatten();
-            let Some(diags) = diags else { return };
-            if store.version(&uri) != Some(snap.version) {
-                tracing::debug!(uri = uri.as_str(), "dropping stale diagnostics");
-                return;
-            }
-            client
-                .publish_diagnostics(uri, diags, Some(snap.version))
-                .await;
         });
     }
 }
