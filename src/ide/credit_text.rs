@@ -430,6 +430,76 @@ pub struct CreditRules {
     pub sources: Vec<String>,
     /// Placeholder credits (see [`PLACEHOLDERS`]); compared after trimming and ASCII lowercasing.
     pub placeholders: Vec<String>,
+    /// The agency aliases compiled for searching, on first use. The tables do not change
+    /// once in use ([`CreditRules::extend`] starts a new index).
+    alias_index: AliasIndex,
+}
+
+/// Two Aho-Corasick automata over the agency aliases: short ASCII ones (`AP`, `AFP`) match
+/// exactly, the others ignoring ASCII case, as [`CreditRules::agencies_in`] specifies. One
+/// pass over a caption finds every alias; searching alias by alias cost a substring search
+/// per alias per caption.
+#[derive(Default)]
+struct AliasIndex(std::sync::OnceLock<Option<AliasAutomata>>);
+
+struct AliasAutomata {
+    exact: aho_corasick::AhoCorasick,
+    exact_ids: Vec<usize>,
+    folded: aho_corasick::AhoCorasick,
+    folded_ids: Vec<usize>,
+}
+
+impl AliasIndex {
+    fn get(&self, agencies: &[(String, String)]) -> Option<&AliasAutomata> {
+        self.0
+            .get_or_init(|| {
+                let (mut exact, mut folded) = (Vec::new(), Vec::new());
+                for (i, (alias, _)) in agencies.iter().enumerate() {
+                    if alias.is_empty() {
+                        continue;
+                    }
+                    if alias.is_ascii() && alias.len() <= 3 {
+                        exact.push(i);
+                    } else {
+                        folded.push(i);
+                    }
+                }
+                let build = |ids: &[usize], fold: bool| {
+                    aho_corasick::AhoCorasick::builder()
+                        .ascii_case_insensitive(fold)
+                        .build(ids.iter().map(|&i| agencies[i].0.as_str()))
+                        .ok()
+                };
+                Some(AliasAutomata {
+                    exact: build(&exact, false)?,
+                    exact_ids: exact,
+                    folded: build(&folded, true)?,
+                    folded_ids: folded,
+                })
+            })
+            .as_ref()
+    }
+}
+
+impl Clone for AliasIndex {
+    fn clone(&self) -> Self {
+        AliasIndex::default()
+    }
+}
+
+/// A cache: equal whatever it holds.
+impl PartialEq for AliasIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for AliasIndex {}
+
+impl std::fmt::Debug for AliasIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AliasIndex")
+    }
 }
 
 impl Default for CreditRules {
@@ -448,6 +518,7 @@ impl Default for CreditRules {
                 .collect(),
             sources: SOURCES.iter().map(|s| s.to_string()).collect(),
             placeholders: PLACEHOLDERS.iter().map(|s| s.to_string()).collect(),
+            alias_index: AliasIndex::default(),
         }
     }
 }
@@ -466,6 +537,7 @@ impl CreditRules {
                 .into_iter()
                 .filter(|(a, c)| !a.is_empty() && !c.is_empty()),
         );
+        self.alias_index = AliasIndex::default();
     }
 
     pub fn with_marker(mut self, text: impl Into<String>, style: CreditStyle) -> Self {
@@ -496,31 +568,24 @@ impl CreditRules {
 
     /// Canonical agencies named in `text`, in order of first appearance, without duplicates.
     pub fn agencies_in(&self, text: &str) -> Vec<String> {
-        let lowered = text.to_ascii_lowercase();
+        let Some(index) = self.alias_index.get(&self.agencies) else {
+            return Vec::new();
+        };
         // Every hit of every alias: (start, end, canonical).
         let mut hits: Vec<(usize, usize, &str)> = Vec::new();
-        // One buffer for the lowercased aliases (this runs for every caption and alt text).
-        let mut needle = String::new();
-        for (alias, canonical) in &self.agencies {
-            let ascii = alias.is_ascii();
-            let case_sensitive = ascii && alias.len() <= 3;
-            needle.clear();
-            if case_sensitive {
-                needle.push_str(alias);
-            } else {
-                needle.extend(alias.chars().map(|c| c.to_ascii_lowercase()));
-            }
-            if needle.is_empty() {
-                continue;
-            }
-            let hay = if case_sensitive {
-                text
-            } else {
-                lowered.as_str()
-            };
-            for (pos, m) in hay.match_indices(needle.as_str()) {
-                let end = pos + m.len();
-                if !ascii || ascii_word_boundary(text, pos, end) {
+        for (automaton, ids) in [
+            (&index.exact, &index.exact_ids),
+            (&index.folded, &index.folded_ids),
+        ] {
+            for m in automaton.find_overlapping_iter(text) {
+                let Some((alias, canonical)) = ids
+                    .get(m.pattern().as_usize())
+                    .and_then(|&i| self.agencies.get(i))
+                else {
+                    continue;
+                };
+                let (pos, end) = (m.start(), m.end());
+                if !alias.is_ascii() || ascii_word_boundary(text, pos, end) {
                     hits.push((pos, end, canonical));
                 }
             }
