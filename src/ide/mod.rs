@@ -27,6 +27,19 @@ pub struct Analysis {
     pub len: usize,
     pub capture: Capture,
     pub article: Article,
+    /// How the body's tree was obtained.
+    pub parse: ParseKind,
+}
+
+/// How an analysis got its body tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    /// Parsed whole.
+    Full,
+    /// The previous version's tree with the edited region re-parsed and spliced in.
+    Spliced,
+    /// An incremental reparse was refused for this reason, so parsed whole.
+    Refused(crate::syntax::reparse::Refusal),
 }
 
 impl Analysis {
@@ -43,6 +56,7 @@ impl Analysis {
             len: text.len(),
             capture,
             article,
+            parse: ParseKind::Full,
         }
     }
 
@@ -59,22 +73,25 @@ impl Analysis {
         let consistent = edit.new_end <= text.len()
             && edit.old_end <= previous.len
             && previous.len - edit.old_end == text.len() - edit.new_end;
-        let reused = if consistent {
+        let (capture, parse) = if consistent {
             let (mut capture, old_text) = match std::sync::Arc::try_unwrap(previous) {
                 Ok(a) => (a.capture, a.text),
                 Err(shared) => (shared.capture.clone(), shared.text.clone()),
             };
-            capture.reparse(&old_text, text, edit).then_some(capture)
+            match capture.try_reparse(&old_text, text, edit) {
+                Ok(()) => (capture, ParseKind::Spliced),
+                Err(why) => (Capture::parse(text), ParseKind::Refused(why)),
+            }
         } else {
-            None
+            (Capture::parse(text), ParseKind::Full)
         };
-        let capture = reused.unwrap_or_else(|| Capture::parse(text));
         let article = model::build(text, &capture, rules);
         Analysis {
             text: text.into(),
             len: text.len(),
             capture,
             article,
+            parse,
         }
     }
 

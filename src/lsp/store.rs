@@ -52,6 +52,7 @@ impl Snapshot {
                     .ok()
                 });
                 if let Some(a) = incremental {
+                    tracing::debug!(uri = self.uri.as_str(), version = self.version, parse = ?a.parse);
                     return Some(Arc::new(a));
                 }
                 match catch_unwind(AssertUnwindSafe(|| Analysis::with_rules(&text, rules))) {
@@ -249,5 +250,106 @@ pub fn apply_change(
             rope.insert(start_char, &change.text);
             Some(Edit::new(start, end, change.text.len()))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::ParseKind;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    const TEXT: &str = include_str!("../../tests/fixtures/seed_like.capture");
+
+    fn uri() -> Uri {
+        "file:///tmp/store-test.capture".parse().expect("uri")
+    }
+
+    /// An LSP change replacing `text[start..end]` (UTF-16 positions).
+    fn change(text: &str, start: usize, end: usize, new: &str) -> TextDocumentContentChangeEvent {
+        let index = LineIndex::new(text);
+        let pos = |o: usize| {
+            let lc = index.line_col(o, Encoding::Utf16);
+            Position::new(lc.line, lc.col)
+        };
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(pos(start), pos(end))),
+            range_length: None,
+            text: new.to_string(),
+        }
+    }
+
+    fn assert_same_as_full(a: &Analysis) {
+        let full = Analysis::new(&a.text);
+        assert_eq!(format!("{:?}", a.capture), format!("{:?}", full.capture));
+        assert_eq!(format!("{:?}", a.article), format!("{:?}", full.article));
+    }
+
+    #[test]
+    fn an_edit_in_a_paragraph_is_spliced_into_the_previous_tree() {
+        let store = Store::default();
+        store.open(uri(), 1, TEXT);
+        let first = store
+            .snapshot(&uri())
+            .and_then(|s| s.analysis())
+            .expect("analysis");
+        assert_eq!(first.parse, ParseKind::Full);
+        drop(first);
+        let at = TEXT.find("港口恢复运作").expect("paragraph");
+        store
+            .change(&uri(), 2, &[change(TEXT, at, at, "新")], Encoding::Utf16)
+            .expect("change");
+        let a = store
+            .snapshot(&uri())
+            .and_then(|s| s.analysis())
+            .expect("analysis");
+        assert_eq!(a.parse, ParseKind::Spliced);
+        assert!(a.text.contains("新港口恢复运作"));
+        assert_same_as_full(&a);
+    }
+
+    #[test]
+    fn edits_between_analyses_merge_into_one() {
+        let store = Store::default();
+        store.open(uri(), 1, TEXT);
+        store.snapshot(&uri()).and_then(|s| s.analysis());
+        let mut text = TEXT.to_string();
+        let mut version = 1;
+        for word in ["甲", "乙", "丙"] {
+            let at = text.find("工程师说").expect("paragraph");
+            let c = change(&text, at, at, word);
+            text.insert_str(at, word);
+            version += 1;
+            store
+                .change(&uri(), version, &[c], Encoding::Utf16)
+                .expect("change");
+            // A snapshot taken but never analysed hands its edit on.
+            store.snapshot(&uri());
+        }
+        let a = store
+            .snapshot(&uri())
+            .and_then(|s| s.analysis())
+            .expect("analysis");
+        assert_eq!(&*a.text, text);
+        assert_eq!(a.parse, ParseKind::Spliced);
+        assert_same_as_full(&a);
+    }
+
+    #[test]
+    fn a_broken_end_tag_is_parsed_whole() {
+        let store = Store::default();
+        store.open(uri(), 1, TEXT);
+        store.snapshot(&uri()).and_then(|s| s.analysis());
+        // `</div>` → `</dv>`: the div stays open and swallows what follows.
+        let at = TEXT.find("运作。</p></div>").expect("paragraph") + "运作。</p></d".len();
+        store
+            .change(&uri(), 2, &[change(TEXT, at, at + 1, "")], Encoding::Utf16)
+            .expect("change");
+        let a = store
+            .snapshot(&uri())
+            .and_then(|s| s.analysis())
+            .expect("analysis");
+        assert!(matches!(a.parse, ParseKind::Refused(_)), "{:?}", a.parse);
+        assert_same_as_full(&a);
     }
 }
