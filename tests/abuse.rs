@@ -3,7 +3,10 @@
 //! edits for unopened documents, versions going backwards, unknown methods, requests before
 //! `initialize`, a 50 MB `didOpen`, `$/cancelRequest`, shutdown with requests in flight.
 //! Each gets a proper JSON-RPC error or a harmless answer, and the server keeps serving
-//! (a later `documentSymbol` still works). Also: no HTTP client in the dependency tree.
+//! (a later `documentSymbol` still works). Also, "no network, no surprises": no HTTP client
+//! in the dependency tree; the server serves in a process without a network (`unshare -rn`);
+//! under `strace` it opens files only in its workspace folder (never a document the client
+//! opened elsewhere, whose text comes over the protocol) and in system locations.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -55,7 +58,21 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_capture-lsp"))
+        Server::start_via(&[])
+    }
+
+    /// Start the server behind a wrapper command (`unshare -rn`, `strace …`).
+    fn start_via(wrapper: &[&str]) -> Server {
+        let bin = env!("CARGO_BIN_EXE_capture-lsp");
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = cmd
             .arg("--stdio")
             .env("CAPTURE_LSP_LOG", "error")
             .stdin(Stdio::piped())
@@ -577,4 +594,195 @@ fn no_http_client_in_the_dependency_tree() {
     ];
     let found: Vec<&&str> = names.iter().filter(|n| clients.contains(n)).collect();
     assert!(found.is_empty(), "HTTP client in Cargo.lock: {found:?}");
+}
+
+/// Whether `cmd` runs here (`unshare` needs user namespaces, `strace` must be installed).
+fn runs(cmd: &[&str]) -> bool {
+    Command::new(cmd[0])
+        .args(&cmd[1..])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A workspace folder with two captures that link to each other and to the web, a settings
+/// file, and beside it (outside the folder) another capture and settings file.
+fn workspace() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&ws).expect("mkdir");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    let capture = |title: &str, url: &str, link: &str| {
+        format!(
+            "<!--1679425984000-->\n[{title}]({url})\n------\n\n<main><div><h2>节</h2></div><div><p>见<a href=\"{link}\">链接</a>，另见<a href=\"https://example.org/x\">外链</a></p></div><figure><img src=\"https://images.weserv.nl/?url=ichef.bbci.co.uk/news/1.jpg\" alt=\"图\"><figcaption>说明</figcaption></figure></main>\n"
+        )
+    };
+    let write = |p: std::path::PathBuf, s: String| std::fs::write(p, s).expect("write");
+    write(
+        ws.join("a.capture.txt"),
+        capture(
+            "甲",
+            "https://www.bbc.com/zhongwen/simp/a-1",
+            "/zhongwen/simp/b-2",
+        ),
+    );
+    write(
+        ws.join("b.capture.txt"),
+        capture(
+            "乙",
+            "https://www.bbc.com/zhongwen/simp/b-2",
+            "/zhongwen/simp/a-1",
+        ),
+    );
+    write(
+        ws.join("capture-lsp.toml"),
+        "[rules]\nCAP501 = \"off\"\n".into(),
+    );
+    write(
+        outside.join("c.capture.txt"),
+        capture(
+            "丙",
+            "https://www.bbc.com/zhongwen/simp/c-3",
+            "/zhongwen/simp/a-1",
+        ),
+    );
+    write(outside.join("capture-lsp.toml"), "not toml at all [".into());
+    (dir, ws, outside)
+}
+
+fn file_uri(p: &std::path::Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// Initialize with `ws` as the workspace folder, open a document from it and one from
+/// `outside` (text sent by the client), and exercise outline, hover, links, symbols and
+/// diagnostics; returns once the index has both workspace captures.
+fn exercise(s: &mut Server, ws: &std::path::Path, outside: &std::path::Path) {
+    let r = s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": file_uri(ws),
+               "workspaceFolders": [{"uri": file_uri(ws), "name": "ws"}],
+               "capabilities": {"general": {"positionEncodings": ["utf-16"]},
+                                "window": {"workDoneProgress": true}}}),
+    );
+    assert!(r.get("result").is_some(), "initialize failed: {r}");
+    s.notify("initialized", json!({}));
+    let inside = ws.join("a.capture.txt");
+    let elsewhere = outside.join("c.capture.txt");
+    for (path, version) in [(&inside, 1), (&elsewhere, 1)] {
+        let text = std::fs::read_to_string(path).expect("read");
+        s.open(&file_uri(path), version, &text);
+        let root = s.symbols(&file_uri(path));
+        assert!(root[0]["name"].is_string(), "outline: {root}");
+        for (line, character) in [(5, 20), (5, 60), (4, 3), (0, 6)] {
+            let h = s.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": file_uri(path)},
+                       "position": {"line": line, "character": character}}),
+            );
+            assert!(h.get("error").is_none(), "hover failed: {h}");
+        }
+        let links = s.request(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": file_uri(path)}}),
+        );
+        assert!(
+            links["result"].as_array().is_some_and(|l| !l.is_empty()),
+            "{links}"
+        );
+    }
+    // The index finds both workspace captures (and only those).
+    let mut found = 0;
+    for _ in 0..100 {
+        let r = s.request("workspace/symbol", json!({"query": ""}));
+        found = r["result"].as_array().map_or(0, |a| {
+            a.iter()
+                .filter(|x| {
+                    x["location"]["uri"]
+                        .as_str()
+                        .is_some_and(|u| u.starts_with(&file_uri(ws)))
+                })
+                .count()
+        });
+        if found >= 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(found >= 2, "workspace symbols never listed both captures");
+}
+
+#[test]
+fn serves_in_a_process_without_a_network() {
+    if !runs(&["unshare", "-rn", "true"]) {
+        eprintln!("`unshare -rn` is not available here (no user namespaces): skipping");
+        return;
+    }
+    let (_dir, ws, outside) = workspace();
+    let mut s = Server::start_via(&["unshare", "-rn"]);
+    exercise(&mut s, &ws, &outside);
+    s.stop();
+}
+
+#[test]
+fn opens_files_only_in_the_workspace_folder_and_system_locations() {
+    if !runs(&["strace", "-o", "/dev/null", "true"]) {
+        eprintln!("strace is not installed: skipping (.ci/run installs it)");
+        return;
+    }
+    let (dir, ws, outside) = workspace();
+    let log = dir.path().join("strace.log");
+    let log_arg = log.to_string_lossy().into_owned();
+    let mut s = Server::start_via(&[
+        "strace",
+        "-f",
+        "-qq",
+        "-e",
+        "trace=open,openat,openat2,creat",
+        "-o",
+        &log_arg,
+    ]);
+    exercise(&mut s, &ws, &outside);
+    s.stop();
+    let trace = std::fs::read_to_string(&log).expect("strace log");
+    let opened: Vec<&str> = trace.lines().filter_map(|l| l.split('"').nth(1)).collect();
+    assert!(
+        opened
+            .iter()
+            .any(|p| p.ends_with("ws/a.capture.txt") || p.ends_with("ws/b.capture.txt")),
+        "the trace shows no workspace reads; is it tracing the server?\n{trace}"
+    );
+    let system = [
+        "/lib",
+        "/usr/lib",
+        "/usr/share/zoneinfo",
+        "/etc/",
+        "/proc/",
+        "/sys/",
+        "/dev/",
+    ];
+    // The dynamic loader looks for shared libraries along LD_LIBRARY_PATH before `main`.
+    let loader = |p: &str| {
+        p.rsplit('/')
+            .next()
+            .is_some_and(|f| f.ends_with(".so") || f.contains(".so."))
+    };
+    let ws_prefix = ws.to_string_lossy().into_owned();
+    let unexpected: Vec<&&str> = opened
+        .iter()
+        .filter(|p| {
+            !(p.starts_with(&ws_prefix)
+                || loader(p)
+                || system.iter().any(|s| p.starts_with(s))
+                || **p == env!("CARGO_BIN_EXE_capture-lsp"))
+        })
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "opened outside the workspace: {unexpected:?}\n{trace}"
+    );
+    let outside_prefix = outside.to_string_lossy().into_owned();
+    assert!(!opened.iter().any(|p| p.starts_with(&outside_prefix)));
 }

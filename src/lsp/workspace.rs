@@ -458,9 +458,13 @@ impl Filter {
 
 fn walk(root: &Path, filter: &Filter) -> Vec<PathBuf> {
     let mut b = WalkBuilder::new(root);
+    // Ignore files inside the folder count; nothing outside it is read (no parent
+    // directories' ignore files, no global git configuration).
     b.hidden(true)
         .git_ignore(true)
         .git_exclude(true)
+        .git_global(false)
+        .parents(false)
         .ignore(true)
         .require_git(false)
         .follow_links(false);
