@@ -1,5 +1,5 @@
-//! Throughput of the pure layers (parse, parse + model, outline, diagnostics, hover,
-//! fixes) on the seed, the largest corpus capture and generated 1 MB / 10 MB captures (plus
+//! Throughput of the pure layers (parse, incremental reparse, parse + model, outline,
+//! diagnostics, hover, fixes) on the seed, the largest corpus capture and generated 1 MB / 10 MB captures (plus
 //! CRLF and pretty-printed 1 MB variants). Reports MB/s through criterion's
 //! `Throughput::Bytes`.
 //!
@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use capture_lsp::ide::{self, Analysis};
-use capture_lsp::syntax::Capture;
+use capture_lsp::syntax::{Capture, Edit};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 #[path = "support/gen.rs"]
@@ -73,6 +73,36 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
             b.iter(|| Capture::parse(t))
+        });
+    }
+    g.finish();
+
+    // One character typed into a paragraph two thirds into the body: the previous tree
+    // is re-parsed where the edit is and spliced (cloning it is part of the measure, as a
+    // request may still hold it; the server reuses it in place when none does).
+    let mut g = configure(c, "reparse (one character)");
+    for (name, text) in &inputs {
+        let mut from = text.len() * 2 / 3;
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let Some(at) = text[from..].find("<p>").map(|k| from + k + 3) else {
+            continue;
+        };
+        let mut edited = text.clone();
+        edited.insert(at, '字');
+        let edit = Edit::new(at, at, '字'.len_utf8());
+        let before = Capture::parse(text);
+        assert!(
+            before.clone().reparse(text, &edited, edit),
+            "{name}: the benchmark edit is not spliced"
+        );
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &before, |b, cap| {
+            b.iter(|| {
+                let mut cap = cap.clone();
+                cap.reparse(text, &edited, edit)
+            })
         });
     }
     g.finish();

@@ -1,4 +1,7 @@
-//! Quick throughput probe (not a benchmark): parse + model + outline of a file.
+//! Quick stage probe (not a benchmark): parse, model, outline and diagnostics of a file.
+use std::hint::black_box;
+use std::time::Instant;
+
 fn main() {
     let path = std::env::args().nth(1).expect("file");
     let text = std::fs::read_to_string(path).expect("read");
@@ -6,24 +9,158 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let t = std::time::Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(capture_lsp::syntax::Capture::parse(&text));
-    }
-    let parse = t.elapsed() / n;
-    let t = std::time::Instant::now();
-    for _ in 0..n {
-        let a = capture_lsp::ide::Analysis::new(&text);
-        std::hint::black_box(capture_lsp::ide::outline::outline(&a));
-    }
-    let full = t.elapsed() / n;
     let mb = text.len() as f64 / 1e6;
+    let only = std::env::var("STAGE").ok();
+    let time = |label: &str, f: &mut dyn FnMut()| {
+        if only.as_deref().is_some_and(|o| o != label) {
+            return;
+        }
+        let t = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        let d = t.elapsed() / n;
+        println!("{label:>12}: {d:?} ({:.0} MB/s)", mb / d.as_secs_f64());
+    };
+    println!("{} bytes", text.len());
+    if std::env::var("MEM").is_ok() {
+        mem_probe(&text);
+        return;
+    }
+    if std::env::var("REPARSE").is_ok() {
+        reparse_probe(&text);
+        return;
+    }
+    time("parse", &mut || {
+        black_box(capture_lsp::syntax::Capture::parse(&text));
+    });
+    let capture = capture_lsp::syntax::Capture::parse(&text);
+    let rules = capture_lsp::ide::credit_text::CreditRules::default();
+    time("model", &mut || {
+        black_box(capture_lsp::ide::model::build(&text, &capture, &rules));
+    });
+    let a = capture_lsp::ide::Analysis::new(&text);
+    time("outline", &mut || {
+        black_box(capture_lsp::ide::outline::outline(&a));
+    });
+    time("diagnostics", &mut || {
+        black_box(capture_lsp::ide::diagnostics::diagnostics(&a));
+    });
+    let index = capture_lsp::text::LineIndex::new(&text);
+    let root = capture_lsp::ide::outline::outline(&a);
+    time("to lsp", &mut || {
+        black_box(capture_lsp::lsp::convert::document_symbol(
+            &index,
+            &root,
+            capture_lsp::text::Encoding::Utf16,
+        ));
+    });
+    let sym = capture_lsp::lsp::convert::document_symbol(
+        &index,
+        &root,
+        capture_lsp::text::Encoding::Utf16,
+    );
+    time("to value", &mut || {
+        black_box(serde_json::to_value(&sym).unwrap());
+    });
+    let v = serde_json::to_value(&sym).unwrap();
+    time("to string", &mut || {
+        black_box(serde_json::to_string(&v).unwrap());
+    });
     println!(
-        "{} bytes: parse {:?} ({:.0} MB/s), parse+model+outline {:?} ({:.0} MB/s)",
-        text.len(),
-        parse,
-        mb / parse.as_secs_f64(),
-        full,
-        mb / full.as_secs_f64()
+        "symbols json {} bytes",
+        serde_json::to_string(&v).unwrap().len()
+    );
+    time("dom clone", &mut || {
+        black_box(capture.dom.clone());
+    });
+}
+
+/// `REPARSE=1`: replay-like single-character edits through `Capture::reparse`.
+#[allow(dead_code)]
+fn reparse_probe(text: &str) {
+    use capture_lsp::syntax::{Capture, Edit};
+    let mut doc = text.to_string();
+    let mut cap = Capture::parse(&doc);
+    let body = cap.body.start;
+    let mut seed = 0x1234_5678_9abc_def1u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut ok, mut times) = (0, Vec::new());
+    let mut why: std::collections::BTreeMap<String, usize> = Default::default();
+    for i in 0..400 {
+        let mut at = body + 1 + (next() as usize) % (doc.len() - body - 1);
+        while !doc.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before = doc.clone();
+        let edit = if i % 2 == 0 {
+            let ch = ["x", "字", " ", "😀"][(next() % 4) as usize];
+            doc.insert_str(at, ch);
+            Edit::new(at, at, ch.len())
+        } else {
+            let n = doc[at..].chars().next().map_or(0, char::len_utf8);
+            doc.replace_range(at..at + n, "");
+            Edit::new(at, at + n, 0)
+        };
+        let t = Instant::now();
+        match cap.try_reparse(&before, &doc, edit) {
+            Ok(()) => ok += 1,
+            Err(r) => {
+                *why.entry(format!("{r:?}")).or_default() += 1;
+                cap = Capture::parse(&doc);
+            }
+        }
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "reparse: {ok}/400 spliced; p50 {:?} p90 {:?} p95 {:?} max {:?}",
+        times[200], times[360], times[380], times[399]
+    );
+    println!("refused: {why:?}");
+}
+
+/// `MEM=1`: approximate heap bytes held by the parsed tree and the model.
+#[allow(dead_code)]
+fn mem_probe(text: &str) {
+    use capture_lsp::syntax::html::NodeData;
+    let a = capture_lsp::ide::Analysis::new(text);
+    let dom = &a.capture.dom;
+    let (mut nodes, mut strings, mut attrs, mut children, mut texts) = (0usize, 0, 0, 0, 0);
+    for n in &dom.nodes {
+        nodes += std::mem::size_of_val(n);
+        children += n.children.capacity() * 4;
+        match &n.data {
+            NodeData::Element(e) => {
+                strings += e.name.capacity();
+                attrs +=
+                    e.attrs.capacity() * std::mem::size_of::<capture_lsp::syntax::html::Attr>();
+                for at in &e.attrs {
+                    strings += at.name.capacity() + at.value.capacity();
+                }
+            }
+            NodeData::Text(t) => texts += t.text.capacity(),
+            NodeData::Comment(c) => texts += c.capacity(),
+            _ => {}
+        }
+    }
+    let tags = (dom.start_tags.len() + dom.end_tags.len())
+        * std::mem::size_of::<capture_lsp::syntax::html::SourceTag>();
+    println!(
+        "nodes {} ({} KB structs), children {} KB, names+attr strings {} KB, attr structs {} KB, text {} KB, tag tables {} KB, by_start {} KB; text {} KB",
+        dom.nodes.len(),
+        nodes / 1024,
+        children / 1024,
+        strings / 1024,
+        attrs / 1024,
+        texts / 1024,
+        tags / 1024,
+        dom.by_start.len() * 16 / 1024,
+        text.len() / 1024
     );
 }
