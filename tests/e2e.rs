@@ -308,6 +308,7 @@ async fn large_files_say_so_once_and_still_get_diagnostics() {
     let msg = client.wait_notification("window/showMessage").await;
     let text = msg["params"]["message"].as_str().unwrap();
     assert!(text.contains("largeFileThreshold"), "{text}");
+    assert!(text.contains("sections only"), "{text}");
     // Typing goes on; outline answers at once, diagnostics follow when typing pauses.
     for v in 2..5 {
         client
@@ -320,6 +321,17 @@ async fn large_files_say_so_once_and_still_get_diagnostics() {
     }
     let resp = client.document_symbol(URI).await;
     assert!(resp["result"][0]["name"].is_string());
+    // The reduced outline: sections (NAMESPACE) only, no figures (OBJECT) or embeds (EVENT).
+    fn kinds(node: &Value, out: &mut Vec<u64>) {
+        for c in node["children"].as_array().into_iter().flatten() {
+            out.extend(c["kind"].as_u64());
+            kinds(c, out);
+        }
+    }
+    let mut seen = Vec::new();
+    kinds(&resp["result"][0], &mut seen);
+    assert!(seen.contains(&3), "{seen:?}");
+    assert!(seen.iter().all(|&k| k == 3), "{seen:?}");
     let diags = client
         .wait_notification("textDocument/publishDiagnostics")
         .await;

@@ -40,6 +40,21 @@ fn clip(s: &str) -> String {
 
 /// Build the outline tree (one root: the article).
 pub fn outline(analysis: &Analysis) -> OutlineNode {
+    outline_with(analysis, Detail::Full)
+}
+
+/// How much an outline lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Sections, figures and embeds.
+    Full,
+    /// Sections only: the reduced outline of documents above `largeFileThreshold`, where
+    /// thousands of figures and embeds would cost more than the typing budget.
+    Sections,
+}
+
+/// [`outline`] at a level of detail.
+pub fn outline_with(analysis: &Analysis, level: Detail) -> OutlineNode {
     let header = &analysis.capture.header;
     let len = analysis.len;
     let title = header
@@ -78,7 +93,8 @@ pub fn outline(analysis: &Analysis) -> OutlineNode {
     for h in &article.headings {
         items.push((h.range.start, Item::Heading(h)));
     }
-    for f in article.figures.iter().filter(|f| !f.decorative) {
+    let leaves = level == Detail::Full;
+    for f in article.figures.iter().filter(|f| leaves && !f.decorative) {
         let name = f
             .label()
             .map(|l| clip(&l))
@@ -101,7 +117,7 @@ pub fn outline(analysis: &Analysis) -> OutlineNode {
             }),
         ));
     }
-    for e in &article.embeds {
+    for e in article.embeds.iter().filter(|_| leaves) {
         let mut detail = e.url.as_ref().map(|u| u.value.clone()).unwrap_or_default();
         if !e.captured {
             detail = if detail.is_empty() {

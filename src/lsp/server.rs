@@ -159,7 +159,7 @@ impl Backend {
         if first {
             let client = self.client.clone();
             let msg = format!(
-                "capture-lsp: {} is {:.1} MB, above largeFileThreshold ({:.1} MB); diagnostics are computed when typing pauses.",
+                "capture-lsp: {} is {:.1} MB, above largeFileThreshold ({:.1} MB); diagnostics are computed when typing pauses and the outline lists sections only.",
                 uri.as_str().rsplit('/').next().unwrap_or(uri.as_str()),
                 len as f64 / 1e6,
                 threshold as f64 / 1e6
@@ -598,8 +598,17 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
+        let large = self.note_large_file(
+            &params.text_document.uri,
+            self.config().large_file_threshold,
+        );
+        let detail = if large {
+            ide::outline::Detail::Sections
+        } else {
+            ide::outline::Detail::Full
+        };
         Ok(guard("documentSymbol", || {
-            let root = ide::outline::outline(&analysis);
+            let root = ide::outline::outline_with(&analysis, detail);
             DocumentSymbolResponse::Nested(vec![convert::document_symbol(&snap.index, &root, enc)])
         }))
     }
