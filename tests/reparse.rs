@@ -201,3 +201,43 @@ fn random_edits_on_corpus_captures_equal_a_full_parse() {
     }
     assert!(spliced > 100, "only {spliced} edits were spliced");
 }
+
+/// Found by the `reparse` fuzz target (`tests/fuzz_crashes/reparse-bom-region`): a region
+/// starting with U+FEFF lost it, as html5ever drops a leading byte order mark by default.
+#[test]
+fn fuzz_a_region_starting_with_a_byte_order_mark() {
+    let before = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<div>\u{feff}iviv?[4/di<div>uuuuuuuuuuuuuuuuuuuuuuu\0\0\0\0\0\0\0\0\0\0\0\0uuuuuuuuuuuuuuuuuuuu\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0>uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuucr&ipt>uuuuuuuuuuuuuuuuu</div>scrcol";
+    let mut after = before.to_string();
+    after.replace_range(65..70, "->>");
+    let mut cap = Capture::parse(before);
+    let spliced = cap.reparse(before, &after, Edit::new(65, 70, 3));
+    let full = Capture::parse(&after);
+    if spliced {
+        let (got, want) = (format!("{cap:#?}"), format!("{full:#?}"));
+        let (g, w): (Vec<&str>, Vec<&str>) = (got.lines().collect(), want.lines().collect());
+        let at = g
+            .iter()
+            .zip(&w)
+            .position(|(a, b)| a != b)
+            .unwrap_or(g.len().min(w.len()));
+        let lo = at.saturating_sub(25);
+        assert!(
+            got == want,
+            "--- incremental\n{}\n--- full\n{}",
+            g[lo..(at + 5).min(g.len())].join("\n"),
+            w[lo..(at + 5).min(w.len())].join("\n")
+        );
+    }
+}
+
+#[test]
+fn a_region_may_start_with_u_feff() {
+    let before =
+        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<div><p>x</p>\u{feff}yy</div>";
+    let at = before.find("yy").unwrap() + 1;
+    let mut after = before.to_string();
+    after.insert(at, 'z');
+    let mut cap = Capture::parse(before);
+    assert!(cap.reparse(before, &after, Edit::new(at, at, 1)));
+    assert_eq!(format!("{cap:?}"), format!("{:?}", Capture::parse(&after)));
+}

@@ -655,6 +655,9 @@ fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
         },
         TokenizerOpts {
             initial_state,
+            // A region may start with U+FEFF in the middle of a body; only a whole body's
+            // leading one is a byte order mark.
+            discard_bom: fragment.is_none(),
             ..TokenizerOpts::default()
         },
     );
