@@ -139,7 +139,7 @@ fn random_edits_on_small_documents_equal_a_full_parse() {
         }
     }
     // The fast path must actually be taken, or this test proves nothing.
-    assert!(spliced > 600, "only {spliced} edits were spliced");
+    assert!(spliced > 1200, "only {spliced} edits were spliced");
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn random_edits_on_the_seed_like_fixture_equal_a_full_parse() {
     for seed in 0..seeds(6) {
         spliced += run(doc, 0xdead_beef ^ seed, 200);
     }
-    assert!(spliced > 300, "only {spliced} edits were spliced");
+    assert!(spliced > 700, "only {spliced} edits were spliced");
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn random_edits_on_corpus_captures_equal_a_full_parse() {
             spliced += run(&text, 0x5eed ^ (i as u64 * 7919 + seed), 40);
         }
     }
-    assert!(spliced > 100, "only {spliced} edits were spliced");
+    assert!(spliced > 200, "only {spliced} edits were spliced");
 }
 
 /// Found by the `reparse` fuzz target (`tests/fuzz_crashes/reparse-bom-region`): a region
