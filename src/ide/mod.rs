@@ -73,17 +73,21 @@ impl Analysis {
         let consistent = edit.new_end <= text.len()
             && edit.old_end <= previous.len
             && previous.len - edit.old_end == text.len() - edit.new_end;
-        let (capture, parse) = if consistent {
-            let (mut capture, old_text) = match std::sync::Arc::try_unwrap(previous) {
-                Ok(a) => (a.capture, a.text),
-                Err(shared) => (shared.capture.clone(), shared.text.clone()),
-            };
-            match capture.try_reparse(&old_text, text, edit) {
-                Ok(()) => (capture, ParseKind::Spliced),
-                Err(why) => (Capture::parse(text), ParseKind::Refused(why)),
+        let prepared =
+            consistent.then(|| previous.capture.prepare_reparse(&previous.text, text, edit));
+        let (capture, parse) = match prepared {
+            Some(Ok(prepared)) => {
+                // Checked first, so a tree still shared with a request is copied only
+                // when the edit does splice.
+                let mut capture = match std::sync::Arc::try_unwrap(previous) {
+                    Ok(a) => a.capture,
+                    Err(shared) => shared.capture.clone(),
+                };
+                capture.apply_reparse(prepared, text);
+                (capture, ParseKind::Spliced)
             }
-        } else {
-            (Capture::parse(text), ParseKind::Full)
+            Some(Err(why)) => (Capture::parse(text), ParseKind::Refused(why)),
+            None => (Capture::parse(text), ParseKind::Full),
         };
         let article = model::build(text, &capture, rules);
         Analysis {

@@ -52,6 +52,19 @@ impl Capture {
         text: &str,
         edit: Edit,
     ) -> Result<(), reparse::Refusal> {
+        let prepared = self.prepare_reparse(old_text, text, edit)?;
+        self.apply_reparse(prepared, text);
+        Ok(())
+    }
+
+    /// The checking half of [`Capture::reparse`], reading `self` only: a shared capture
+    /// need be copied only when the edit is known to splice.
+    pub fn prepare_reparse(
+        &self,
+        old_text: &str,
+        text: &str,
+        edit: Edit,
+    ) -> Result<PreparedReparse, reparse::Refusal> {
         let start = self.body.start;
         if edit.start <= start
             || edit.old_end > self.body.end
@@ -65,9 +78,20 @@ impl Capture {
         if header.body_start != start || !text.is_char_boundary(start) {
             return Err(reparse::Refusal::NoContainer);
         }
-        reparse::reparse(&mut self.dom, old_text, text, edit)?;
-        self.header = header;
-        self.body = TextRange::new(start, text.len());
-        Ok(())
+        let body = reparse::prepare(&self.dom, old_text, text, edit)?;
+        Ok(PreparedReparse { header, body })
     }
+
+    /// Apply a [`Capture::prepare_reparse`] result to this capture (or an equal copy).
+    pub fn apply_reparse(&mut self, prepared: PreparedReparse, text: &str) {
+        prepared.body.apply(&mut self.dom, text);
+        self.header = prepared.header;
+        self.body = TextRange::new(self.body.start, text.len());
+    }
+}
+
+/// A checked incremental reparse, waiting to be applied (see [`Capture::prepare_reparse`]).
+pub struct PreparedReparse {
+    header: Header,
+    body: reparse::Prepared,
 }

@@ -226,6 +226,29 @@ const MAX_ATTEMPTS: usize = 4;
 /// Returns `false`, leaving `dom` untouched, when no region is provably independent; the
 /// caller then parses the whole body.
 pub fn reparse(dom: &mut Dom, old_text: &str, text: &str, edit: Edit) -> Result<(), Refusal> {
+    prepare(dom, old_text, text, edit)?.apply(dom, text);
+    Ok(())
+}
+
+/// A region parsed and checked against a tree, ready to splice into it (or into an equal
+/// copy of it).
+pub struct Prepared {
+    e: NodeId,
+    plan: Plan,
+    fragment: Fragment,
+    edit: Edit,
+}
+
+impl Prepared {
+    /// Splice into `dom`, which must be the tree `prepare` looked at (or a copy).
+    pub fn apply(self, dom: &mut Dom, text: &str) {
+        splice(dom, text, self.e, &self.plan, self.fragment, self.edit);
+    }
+}
+
+/// The checking half of [`reparse`]: find and parse a region, reading `dom` only, so that a
+/// shared tree is copied only once the edit is known to splice.
+pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prepared, Refusal> {
     let body_len = dom
         .by_start
         .first()
@@ -260,8 +283,12 @@ pub fn reparse(dom: &mut Dom, old_text: &str, text: &str, edit: Edit) -> Result<
         }
         match try_region(dom, old_text, text, e, &plan, edit) {
             Ok(fragment) => {
-                splice(dom, text, e, &plan, fragment, edit);
-                return Ok(());
+                return Ok(Prepared {
+                    e,
+                    plan,
+                    fragment,
+                    edit,
+                });
             }
             Err(why) => refusal = why,
         }
