@@ -129,7 +129,26 @@ fn reparse_probe(text: &str) {
 #[allow(dead_code)]
 fn mem_probe(text: &str) {
     use capture_lsp::syntax::html::NodeData;
+    let rss = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+    };
+    let before = rss();
     let a = capture_lsp::ide::Analysis::new(text);
+    let after = rss();
+    let diags = capture_lsp::ide::diagnostics::diagnostics(&a);
+    println!(
+        "RSS: before {before} kB, with the analysis {after} kB (+{} kB), after diagnostics {} kB ({} findings)",
+        after - before,
+        rss(),
+        diags.len()
+    );
     let dom = &a.capture.dom;
     let (mut nodes, mut strings, mut attrs, mut children, mut texts) = (0usize, 0, 0, 0, 0);
     for n in &dom.nodes {
