@@ -920,3 +920,50 @@ fn splice_sorted<T: Sourced>(list: &mut Vec<T>, region: TextRange, new: Vec<T>, 
     }
     list.splice(a..b, new);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Edit;
+
+    /// Replace `text[edit.start..edit.old_end]` by `new[edit.start..edit.new_end]`.
+    fn apply(text: &str, new: &str, e: Edit) -> String {
+        format!(
+            "{}{}{}",
+            &text[..e.start],
+            &new[e.start..e.new_end],
+            &text[e.old_end..]
+        )
+    }
+
+    /// Merged edits describe the whole change: applying the merged edit to the first text
+    /// (taking the inserted part from the last) gives the last text, for random sequences.
+    #[test]
+    fn merged_edits_cover_every_change() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for _ in 0..2000 {
+            let first: String = (0..next(30))
+                .map(|i| (b'a' + (i % 26) as u8) as char)
+                .collect();
+            let mut text = first.clone();
+            let mut merged: Option<Edit> = None;
+            for _ in 0..1 + next(5) {
+                let start = next(text.len() + 1);
+                let end = start + next(text.len() - start + 1);
+                let insert: String = "XYZ".chars().take(next(4)).collect();
+                text.replace_range(start..end, &insert);
+                let edit = Edit::new(start, end, insert.len());
+                merged = Some(merged.map_or(edit, |m| m.then(edit)));
+            }
+            let m = merged.expect("at least one edit");
+            assert!(m.start <= m.old_end && m.old_end <= first.len(), "{m:?}");
+            assert!(m.new_end <= text.len(), "{m:?}");
+            assert_eq!(apply(&first, &text, m), text, "{m:?} from {first:?}");
+        }
+    }
+}
