@@ -39,24 +39,12 @@ struct Server {
     diagnostics_any: Vec<Instant>,
 }
 
+#[path = "../tests/support/frame.rs"]
+mod frame;
+
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut buf = vec![0; len?];
-    r.read_exact(&mut buf).ok()?;
-    serde_json::from_slice(&buf).ok()
+    let body = frame::read_frame(r)?;
+    serde_json::from_slice(&body).ok()
 }
 
 impl Server {

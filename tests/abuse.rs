@@ -36,24 +36,12 @@ struct Server {
     notifications: Vec<Value>,
 }
 
+#[path = "support/frame.rs"]
+mod frame;
+
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut buf = vec![0; len?];
-    r.read_exact(&mut buf).ok()?;
-    Some(serde_json::from_slice(&buf).expect("the server wrote invalid JSON on stdout"))
+    let body = frame::read_frame(r)?;
+    Some(serde_json::from_slice(&body).expect("the server wrote invalid JSON on stdout"))
 }
 
 impl Server {

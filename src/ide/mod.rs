@@ -49,14 +49,23 @@ impl Analysis {
 
     /// Analyse with credit recognition tables extended by configuration.
     pub fn with_rules(text: &str, rules: &credit_text::CreditRules) -> Analysis {
-        let capture = Capture::parse(text);
+        Analysis::from_capture(text, Capture::parse(text), ParseKind::Full, rules)
+    }
+
+    /// Build the model over a parsed capture of `text`.
+    fn from_capture(
+        text: &str,
+        capture: Capture,
+        parse: ParseKind,
+        rules: &credit_text::CreditRules,
+    ) -> Analysis {
         let article = model::build(text, &capture, rules);
         Analysis {
             text: text.into(),
             len: text.len(),
             capture,
             article,
-            parse: ParseKind::Full,
+            parse,
         }
     }
 
@@ -89,14 +98,7 @@ impl Analysis {
             Some(Err(why)) => (Capture::parse(text), ParseKind::Refused(why)),
             None => (Capture::parse(text), ParseKind::Full),
         };
-        let article = model::build(text, &capture, rules);
-        Analysis {
-            text: text.into(),
-            len: text.len(),
-            capture,
-            article,
-            parse,
-        }
+        Analysis::from_capture(text, capture, parse, rules)
     }
 
     /// The capture's publication time in epoch milliseconds: the timestamp comment, else

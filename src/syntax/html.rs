@@ -270,6 +270,22 @@ impl Dom {
                     .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
             })
     }
+    /// Rebuild [`Dom::by_start`] from the nodes.
+    pub(crate) fn index_starts(&mut self) {
+        self.by_start = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match &n.data {
+                NodeData::Element(Element { spans: Some(s), .. }) => {
+                    Some((s.start_tag.start, i as NodeId))
+                }
+                _ => None,
+            })
+            .collect();
+        self.by_start.sort_unstable();
+    }
+
     /// The first mapped element whose start tag begins at or after `offset`.
     pub fn next_element_after(&self, offset: usize) -> Option<NodeId> {
         let idx = self.by_start.partition_point(|&(start, _)| start < offset);
@@ -867,18 +883,7 @@ fn assemble(
             closed: false,
         })
         .collect();
-    dom.by_start = dom
-        .nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| match &n.data {
-            NodeData::Element(Element { spans: Some(s), .. }) => {
-                Some((s.start_tag.start, i as NodeId))
-            }
-            _ => None,
-        })
-        .collect();
-    dom.by_start.sort_unstable();
+    dom.index_starts();
     if let Some(frame) = frame
         && let Some(NodeData::Element(root)) = dom.nodes.get_mut(1).map(|n| &mut n.data)
     {

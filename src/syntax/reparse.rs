@@ -116,23 +116,13 @@ fn is_container(name: &str) -> bool {
 /// is off) and unknown elements qualify.
 fn neutral_ancestor(name: &str) -> bool {
     !is_formatting(name)
+        && !outside_in_body(name)
         && !matches!(
             name,
-            "table"
-                | "tbody"
-                | "thead"
-                | "tfoot"
-                | "tr"
-                | "td"
-                | "th"
-                | "caption"
-                | "colgroup"
-                | "col"
-                | "select"
+            "col"
                 | "option"
                 | "optgroup"
                 | "datalist"
-                | "template"
                 | "button"
                 | "li"
                 | "dd"
@@ -151,24 +141,44 @@ fn neutral_ancestor(name: &str) -> bool {
                 | "rtc"
                 | "form"
                 | "frameset"
-                | "head"
-                | "object"
-                | "applet"
-                | "marquee"
                 | "svg"
                 | "math"
                 | "pre"
                 | "listing"
-                | "textarea"
-                | "script"
-                | "style"
-                | "title"
-                | "xmp"
-                | "iframe"
-                | "noembed"
-                | "noframes"
                 | "plaintext"
         )
+}
+
+/// Elements whose content is not parsed in the "in body" insertion mode (table parts,
+/// `select`, `template`, `head`, raw text) or that push a marker onto the list of active
+/// formatting elements (`object`, `applet`, `marquee`).
+fn outside_in_body(name: &str) -> bool {
+    matches!(
+        name,
+        "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "colgroup"
+            | "select"
+            | "template"
+            | "head"
+            | "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "object"
+            | "applet"
+            | "marquee"
+    )
 }
 
 fn is_formatting(name: &str) -> bool {
@@ -225,11 +235,6 @@ const MAX_ATTEMPTS: usize = 4;
 /// Update `dom` (parsed from `old_text`) to the tree of `text`, the result of `edit`.
 /// Returns `false`, leaving `dom` untouched, when no region is provably independent; the
 /// caller then parses the whole body.
-pub fn reparse(dom: &mut Dom, old_text: &str, text: &str, edit: Edit) -> Result<(), Refusal> {
-    prepare(dom, old_text, text, edit)?.apply(dom, text);
-    Ok(())
-}
-
 /// A region parsed and checked against a tree, ready to splice into it (or into an equal
 /// copy of it).
 pub struct Prepared {
@@ -246,15 +251,16 @@ impl Prepared {
     }
 }
 
-/// The checking half of [`reparse`]: find and parse a region, reading `dom` only, so that a
-/// shared tree is copied only once the edit is known to splice.
+/// Find, parse and check a region for `edit`, reading `dom` only (so that a shared tree is
+/// copied only once the edit is known to splice); [`Prepared::apply`] splices it.
 pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prepared, Refusal> {
     let body_len = dom
         .by_start
         .first()
         .map_or(text.len(), |&(start, _)| text.len().saturating_sub(start));
-    let unclosed = unclosed_formatting(dom);
-    let foreign = foreign_switches(dom);
+    // Whole-tree tables, built only once some container qualifies.
+    let unclosed = std::cell::OnceCell::new();
+    let foreign = std::cell::OnceCell::new();
     let Some(innermost) = dom.element_at(edit.start) else {
         return Err(Refusal::NoContainer);
     };
@@ -273,11 +279,19 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
             break;
         }
         attempts += 1;
-        if scanner_in_foreign(&foreign, plan.region.start) {
+        if scanner_in_foreign(
+            foreign.get_or_init(|| foreign_switches(dom)),
+            plan.region.start,
+        ) {
             refusal = Refusal::InForeignContent;
             continue;
         }
-        if !formatting_quiet(dom, &unclosed, e, &plan) {
+        if !formatting_quiet(
+            dom,
+            unclosed.get_or_init(|| unclosed_formatting(dom)),
+            e,
+            &plan,
+        ) {
             refusal = Refusal::ActiveFormatting;
             continue;
         }
@@ -409,35 +423,7 @@ fn reconstructs(dom: &Dom, id: NodeId) -> bool {
     }
     dom.ancestors(id)
         .all(|a| match dom.node(a).map(|n| &n.data) {
-            Some(NodeData::Element(x)) => {
-                !x.foreign
-                    && !matches!(
-                        x.name.as_str(),
-                        "table"
-                            | "tbody"
-                            | "thead"
-                            | "tfoot"
-                            | "tr"
-                            | "td"
-                            | "th"
-                            | "caption"
-                            | "colgroup"
-                            | "select"
-                            | "template"
-                            | "head"
-                            | "script"
-                            | "style"
-                            | "textarea"
-                            | "title"
-                            | "xmp"
-                            | "iframe"
-                            | "noembed"
-                            | "noframes"
-                            | "object"
-                            | "applet"
-                            | "marquee"
-                    )
-            }
+            Some(NodeData::Element(x)) => !x.foreign && !outside_in_body(&x.name),
             _ => true,
         })
 }
@@ -839,18 +825,7 @@ fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment,
     splice_sorted(&mut dom.comments, plan.region, f.comments, delta);
     splice_sorted(&mut dom.end_tags, plan.region, f.end_tags, delta);
     dom.unmapped_start_tags = dom.unmapped_start_tags.saturating_sub(removed_unmapped);
-    dom.by_start = dom
-        .nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| match &n.data {
-            NodeData::Element(Element { spans: Some(s), .. }) => {
-                Some((s.start_tag.start, i as NodeId))
-            }
-            _ => None,
-        })
-        .collect();
-    dom.by_start.sort_unstable();
+    dom.index_starts();
     // End tags are paired with start tags in source order over the whole body, so tags in
     // the region may now pair differently with tags outside it: pair again (a linear pass
     // over the tag tables) and redo what depends on the pairs that changed.
