@@ -1,10 +1,19 @@
-//! Quick stage probe (not a benchmark): parse, model, outline and diagnostics of a file.
+//! Quick stage probe (not a benchmark): parse, model, outline and diagnostics of a file
+//! (or of a generated capture: `gen:1m`, `gen:10m`, the replay benchmark's inputs).
 use std::hint::black_box;
 use std::time::Instant;
 
+#[path = "../benches/support/gen.rs"]
+mod generator;
+
 fn main() {
-    let path = std::env::args().nth(1).expect("file");
-    let text = std::fs::read_to_string(path).expect("read");
+    // A file, or `gen:1m` / `gen:10m` for the benchmarks' generated captures.
+    let arg = std::env::args().nth(1).expect("file or gen:1m / gen:10m");
+    let text = match arg.as_str() {
+        "gen:1m" => generator::capture(1 << 20, 11, generator::Layout::OneLine),
+        "gen:10m" => generator::capture(10 << 20, 12, generator::Layout::OneLine),
+        path => std::fs::read_to_string(path).expect("read"),
+    };
     let n: u32 = std::env::var("N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -156,11 +165,11 @@ fn mem_probe(text: &str) {
         children += n.children.capacity() * 4;
         match &n.data {
             NodeData::Element(e) => {
-                strings += e.name.capacity();
+                // Names are interned atoms: no per-element allocation.
                 attrs +=
                     e.attrs.capacity() * std::mem::size_of::<capture_lsp::syntax::html::Attr>();
                 for at in &e.attrs {
-                    strings += at.name.capacity() + at.value.capacity();
+                    strings += at.value.capacity();
                 }
             }
             NodeData::Text(t) => texts += t.text.capacity(),
@@ -171,7 +180,7 @@ fn mem_probe(text: &str) {
     let tags = (dom.start_tags.len() + dom.end_tags.len())
         * std::mem::size_of::<capture_lsp::syntax::html::SourceTag>();
     println!(
-        "nodes {} ({} KB structs), children {} KB, names+attr strings {} KB, attr structs {} KB, text {} KB, tag tables {} KB, by_start {} KB; text {} KB",
+        "nodes {} ({} KB structs), children {} KB, attr value strings {} KB, attr structs {} KB, text {} KB, tag tables {} KB, by_start {} KB; text {} KB",
         dom.nodes.len(),
         nodes / 1024,
         children / 1024,

@@ -1,28 +1,28 @@
-//! Body parser: a browser-grade DOM (html5ever through scraper's tree sink) with exact
-//! byte spans for every element that comes from a source tag.
+//! Body parser: a browser-grade DOM (html5ever's tree builder) with exact byte spans for
+//! every element that comes from a source tag.
 //!
 //! html5ever records no byte offsets, so the body is tokenized twice:
 //! 1. html5ever's tokenizer and tree builder, driven here through two thin wrappers: a
 //!    token sink that numbers start and end tags as they are processed, and a tree sink
-//!    around scraper's that notes "element created for start tag k". Elements with no record were synthesised by the parser (implied
-//!    `html`/`body`, adoption-agency clones) and have no source range.
+//!    (over the small arena in `arena.rs`) that notes "element created for start tag k".
+//!    Elements with no record were synthesised by the parser (implied `html`/`body`,
+//!    adoption-agency clones) and have no source range.
 //! 2. A byte-level span scanner (`scan.rs`, following the tokenizer's tag, attribute and
-//!    comment states) gives the k-th start tag's span (name, each attribute name and value). Names are checked to agree; on a disagreement the two sequences
-//!    resync by name and the element stays unmapped.
+//!    comment states) gives the k-th start tag's span (name, each attribute name and value).
+//!    Names are checked to agree; on a disagreement the two sequences resync by name and the
+//!    element stays unmapped.
 //! 3. End tags are paired with start tags in source order and kept only where the real tree
 //!    agrees (every element between the two tags is a descendant); the rest are stray.
 //!
 //! Both passes run with scripting disabled, so `<noscript>` content is parsed as elements.
-//! The result is plain `Send + Sync` data ([`Dom`]); `scraper::Html` never leaves this module.
-//! This file depends on exactly the html5ever version scraper uses: its API moves between
-//! minor versions.
+//! The result is plain `Send + Sync` data ([`Dom`]) with interned names. The arena builds
+//! the same tree scraper's sink would (`tests/tree_oracle.rs` checks it against scraper).
+//! This file depends on an exact html5ever version: its API moves between minor versions.
 
 use std::borrow::Cow;
 use std::cell::{Cell, Ref, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use ego_tree::NodeId as EgoId;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
@@ -31,9 +31,13 @@ use html5ever::tree_builder::{
     ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink,
 };
 use html5ever::{Attribute, LocalName, QualName, TokenizerResult, ns};
-use scraper::{Html, HtmlTreeSink};
 
+use arena::{Arena, ArenaData, ArenaId, ArenaSink, NONE};
+
+use crate::syntax::name::Name;
 use crate::syntax::scan;
+
+mod arena;
 use crate::text::TextRange;
 
 /// Index of a node in [`Dom::nodes`].
@@ -91,7 +95,7 @@ impl Quirks {
 
 #[derive(Debug, Clone)]
 pub struct SourceTag {
-    pub name: String,
+    pub name: Name,
     pub range: TextRange,
     pub node: Option<NodeId>,
     /// A start tag that needs no end tag (void, or written `<x/>`).
@@ -124,7 +128,7 @@ pub enum NodeData {
 #[derive(Debug, Clone)]
 pub struct Element {
     /// Local name, lowercase for HTML elements.
-    pub name: String,
+    pub name: Name,
     pub attrs: Vec<Attr>,
     /// Spans of the source tags; `None` for elements the parser synthesised.
     pub spans: Option<TagSpans>,
@@ -152,7 +156,7 @@ impl TagSpans {
 
 #[derive(Debug, Clone)]
 pub struct Attr {
-    pub name: String,
+    pub name: Name,
     /// Value with character references decoded.
     pub value: String,
     pub name_range: Option<TextRange>,
@@ -313,7 +317,7 @@ impl Iterator for Descendants<'_> {
 pub fn parse_body(text: &str, offset: usize) -> Dom {
     let body = text.get(offset..).unwrap_or("");
     // The two passes are independent: on large bodies run the span pass on a second
-    // thread while this one builds the tree (`scraper::Html` is not `Send`, so the tree
+    // thread while this one builds the tree (html5ever's tendrils are not `Send`, so the tree
     // pass stays here).
     let (gum, ever) = if body.len() >= PARALLEL_THRESHOLD {
         std::thread::scope(|scope| {
@@ -371,7 +375,7 @@ type GumStart = scan::StartTag;
 #[derive(Debug, Default)]
 struct GumOutput {
     starts: Vec<GumStart>,
-    ends: Vec<(String, TextRange)>,
+    ends: Vec<(Name, TextRange)>,
     comments: Vec<SourceComment>,
     truncated: bool,
 }
@@ -395,7 +399,7 @@ fn span_pass(body: &str) -> GumOutput {
 }
 
 // ---------------------------------------------------------------------------------------
-// Pass 2: html5ever + scraper, for the tree.
+// Pass 2: html5ever into the arena, for the tree.
 
 #[derive(Clone, Copy)]
 enum Current {
@@ -407,7 +411,7 @@ struct Tracker {
     current: Cell<Current>,
     start_names: RefCell<Vec<LocalName>>,
     /// start tag k → element created for it
-    created: RefCell<Vec<Option<EgoId>>>,
+    created: RefCell<Vec<Option<ArenaId>>>,
     /// Fragment parses only: probe the tree builder's current node around every end tag
     /// and at the end (see [`Probe`]).
     probe: Option<Probe>,
@@ -418,8 +422,8 @@ struct Tracker {
 /// be appended (the current node) and drops it.
 #[derive(Default)]
 struct Probe {
-    comment: Cell<Option<EgoId>>,
-    parent: Cell<Option<EgoId>>,
+    comment: Cell<Option<ArenaId>>,
+    parent: Cell<Option<ArenaId>>,
     /// In the "text" insertion mode (inside raw text), where a comment token cannot occur.
     in_text: Cell<bool>,
     /// Per end tag: its name and whether it left the current node as it was (popped
@@ -431,13 +435,13 @@ struct Probe {
 const PROBE_TEXT: &str = "\u{0}capture-lsp probe";
 
 struct CountingSink {
-    inner: TreeBuilder<EgoId, RecordingSink>,
+    inner: TreeBuilder<ArenaId, RecordingSink>,
     tracker: Rc<Tracker>,
 }
 
 impl CountingSink {
     /// The current node, or `None` when it cannot be probed here.
-    fn probe(&self) -> Option<EgoId> {
+    fn probe(&self) -> Option<ArenaId> {
         let probe = self.tracker.probe.as_ref()?;
         if probe.in_text.get() {
             return None;
@@ -451,9 +455,9 @@ impl CountingSink {
 }
 
 impl TokenSink for CountingSink {
-    type Handle = EgoId;
+    type Handle = ArenaId;
 
-    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<EgoId> {
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<ArenaId> {
         if let Some(probe) = &self.tracker.probe {
             let end_name = match &token {
                 Token::TagToken(tag) if tag.kind == TagKind::EndTag => Some(tag.name.clone()),
@@ -489,7 +493,7 @@ impl TokenSink for CountingSink {
 }
 
 impl CountingSink {
-    fn process_counted(&self, token: Token, line_number: u64) -> TokenSinkResult<EgoId> {
+    fn process_counted(&self, token: Token, line_number: u64) -> TokenSinkResult<ArenaId> {
         if let Token::TagToken(tag) = &token {
             let t = &self.tracker;
             match tag.kind {
@@ -509,26 +513,31 @@ impl CountingSink {
 }
 
 struct RecordingSink {
-    inner: HtmlTreeSink,
+    inner: ArenaSink,
     tracker: Rc<Tracker>,
 }
 
 impl TreeSink for RecordingSink {
-    type Handle = EgoId;
-    type Output = Html;
+    type Handle = ArenaId;
+    type Output = Arena;
     type ElemName<'a> = Ref<'a, QualName>;
 
-    fn finish(self) -> Html {
+    fn finish(self) -> Arena {
         self.inner.finish()
     }
     fn parse_error(&self, _msg: Cow<'static, str>) {}
-    fn get_document(&self) -> EgoId {
+    fn get_document(&self) -> ArenaId {
         self.inner.get_document()
     }
-    fn elem_name<'a>(&'a self, target: &'a EgoId) -> Ref<'a, QualName> {
+    fn elem_name<'a>(&'a self, target: &'a ArenaId) -> Ref<'a, QualName> {
         self.inner.elem_name(target)
     }
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> EgoId {
+    fn create_element(
+        &self,
+        name: QualName,
+        attrs: Vec<Attribute>,
+        flags: ElementFlags,
+    ) -> ArenaId {
         let local = name.local.clone();
         let id = self.inner.create_element(name, attrs, flags);
         if let Current::Start(k) = self.tracker.current.get() {
@@ -546,7 +555,7 @@ impl TreeSink for RecordingSink {
         }
         id
     }
-    fn create_comment(&self, text: StrTendril) -> EgoId {
+    fn create_comment(&self, text: StrTendril) -> ArenaId {
         let probe = self.tracker.probe.as_ref().filter(|_| &*text == PROBE_TEXT);
         let id = self.inner.create_comment(text);
         if let Some(probe) = probe {
@@ -554,10 +563,10 @@ impl TreeSink for RecordingSink {
         }
         id
     }
-    fn create_pi(&self, target: StrTendril, data: StrTendril) -> EgoId {
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> ArenaId {
         self.inner.create_pi(target, data)
     }
-    fn append(&self, parent: &EgoId, child: NodeOrText<EgoId>) {
+    fn append(&self, parent: &ArenaId, child: NodeOrText<ArenaId>) {
         if let (Some(probe), NodeOrText::AppendNode(c)) = (&self.tracker.probe, &child)
             && probe.comment.get() == Some(*c)
         {
@@ -569,9 +578,9 @@ impl TreeSink for RecordingSink {
     }
     fn append_based_on_parent_node(
         &self,
-        element: &EgoId,
-        prev_element: &EgoId,
-        child: NodeOrText<EgoId>,
+        element: &ArenaId,
+        prev_element: &ArenaId,
+        child: NodeOrText<ArenaId>,
     ) {
         self.inner
             .append_based_on_parent_node(element, prev_element, child)
@@ -585,16 +594,16 @@ impl TreeSink for RecordingSink {
         self.inner
             .append_doctype_to_document(name, public_id, system_id)
     }
-    fn get_template_contents(&self, target: &EgoId) -> EgoId {
+    fn get_template_contents(&self, target: &ArenaId) -> ArenaId {
         self.inner.get_template_contents(target)
     }
-    fn same_node(&self, x: &EgoId, y: &EgoId) -> bool {
+    fn same_node(&self, x: &ArenaId, y: &ArenaId) -> bool {
         x == y
     }
     fn set_quirks_mode(&self, mode: QuirksMode) {
         self.inner.set_quirks_mode(mode)
     }
-    fn append_before_sibling(&self, sibling: &EgoId, new_node: NodeOrText<EgoId>) {
+    fn append_before_sibling(&self, sibling: &ArenaId, new_node: NodeOrText<ArenaId>) {
         if let (Some(probe), NodeOrText::AppendNode(c)) = (&self.tracker.probe, &new_node)
             && probe.comment.get() == Some(*c)
         {
@@ -603,21 +612,21 @@ impl TreeSink for RecordingSink {
         }
         self.inner.append_before_sibling(sibling, new_node)
     }
-    fn add_attrs_if_missing(&self, target: &EgoId, attrs: Vec<Attribute>) {
+    fn add_attrs_if_missing(&self, target: &ArenaId, attrs: Vec<Attribute>) {
         self.inner.add_attrs_if_missing(target, attrs)
     }
-    fn remove_from_parent(&self, target: &EgoId) {
+    fn remove_from_parent(&self, target: &ArenaId) {
         self.inner.remove_from_parent(target)
     }
-    fn reparent_children(&self, node: &EgoId, new_parent: &EgoId) {
+    fn reparent_children(&self, node: &ArenaId, new_parent: &ArenaId) {
         self.inner.reparent_children(node, new_parent)
     }
 }
 
 struct TreeOutput {
-    html: Html,
+    arena: Arena,
     start_names: Vec<LocalName>,
-    created: Vec<Option<EgoId>>,
+    created: Vec<Option<ArenaId>>,
     /// Fragment parses: what the probes found.
     probed: Option<Probed>,
 }
@@ -640,13 +649,8 @@ fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
         created: RefCell::new(Vec::new()),
         probe: fragment.map(|_| Probe::default()),
     });
-    let root = if fragment.is_some() {
-        Html::new_fragment()
-    } else {
-        Html::new_document()
-    };
     let sink = RecordingSink {
-        inner: HtmlTreeSink::new(root),
+        inner: ArenaSink::new(),
         tracker: tracker.clone(),
     };
     let mut opts = TreeBuilderOpts {
@@ -684,7 +688,7 @@ fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
     // open or close an element, so the current node is already final.
     let last = fragment.and_then(|_| tokenizer.sink.probe());
     tokenizer.end();
-    let html = tokenizer.sink.inner.sink.finish();
+    let arena = tokenizer.sink.inner.sink.finish();
     let probed = tracker.probe.as_ref().map(|probe| Probed {
         ignored_end_tags: probe
             .end_tags
@@ -695,23 +699,24 @@ fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
             .collect(),
         open_at_end: last.map(|current| {
             let mut open = Vec::new();
-            let mut at = html.tree.get(current);
-            while let Some(node) = at {
-                let Some(el) = node.value().as_element() else {
+            let mut at = Some(current);
+            while let Some(id) = at {
+                let Some(ArenaData::Element { name, .. }) = arena.get(id).map(|n| &n.data) else {
                     break;
                 };
                 // The fragment's own `html` root is the bottom of the stack.
-                if node.parent().is_some_and(|p| p.parent().is_none()) {
+                let parent = arena.parent(id);
+                if parent.is_some_and(|p| arena.parent(p).is_none()) {
                     break;
                 }
-                open.push((el.name().to_string(), el.name.ns != ns!(html)));
-                at = node.parent();
+                open.push((name.local.to_string(), name.ns != ns!(html)));
+                at = parent;
             }
             open
         }),
     });
     TreeOutput {
-        html,
+        arena,
         start_names: tracker.start_names.take(),
         created: tracker.created.take(),
         probed,
@@ -769,11 +774,14 @@ fn assemble(
     let gum_start_names: Vec<&str> = gum.starts.iter().map(|s| s.name.as_str()).collect();
     let start_map = align(&ever.start_names, &gum_start_names);
 
-    // ego node → gum start tag index
-    let mut start_of: HashMap<EgoId, usize> = HashMap::with_capacity(ever.created.len());
+    // arena node → gum start tag index
+    let mut arena = ever.arena;
+    let mut start_of: Vec<u32> = vec![NONE; arena.nodes.len()];
     for (k, created) in ever.created.iter().enumerate() {
-        if let (Some(id), Some(Some(g))) = (created, start_map.get(k)) {
-            start_of.insert(*id, *g);
+        if let (Some(id), Some(Some(g))) = (created, start_map.get(k))
+            && let Some(slot) = start_of.get_mut(*id as usize)
+        {
+            *slot = *g as u32;
         }
     }
     let mut dom = Dom {
@@ -786,64 +794,66 @@ fn assemble(
                 inner: shift(c.inner),
             })
             .collect(),
-        quirks: Quirks::from_html5ever(ever.html.quirks_mode),
+        quirks: Quirks::from_html5ever(arena.quirks),
         ..Dom::default()
     };
+    dom.nodes.reserve(arena.nodes.len());
     let mut node_of_start: Vec<Option<NodeId>> = vec![None; gum.starts.len()];
 
-    // Walk the ego tree depth-first, building nodes in document order.
-    let tree = &ever.html.tree;
-    let mut stack: Vec<(EgoId, Option<NodeId>)> = vec![(tree.root().id(), None)];
-    while let Some((ego, parent)) = stack.pop() {
-        let Some(node) = tree.get(ego) else { continue };
-        let data = match node.value() {
-            scraper::Node::Document | scraper::Node::Fragment => NodeData::Document,
-            scraper::Node::Element(e) => {
+    // Walk the arena depth-first, building nodes in document order.
+    let mut stack: Vec<(ArenaId, Option<NodeId>)> = vec![(0, None)];
+    while let Some((at, parent)) = stack.pop() {
+        let Some(node) = arena.nodes.get_mut(at as usize) else {
+            continue;
+        };
+        let data = match std::mem::replace(&mut node.data, ArenaData::Other) {
+            ArenaData::Document | ArenaData::TemplateContents => NodeData::Document,
+            ArenaData::Element { name, attrs } => {
                 let gum_tag = start_of
-                    .get(&ego)
-                    .and_then(|&g| gum.starts.get(g).map(|t| (g, t)));
-                let end_tag = None;
-                let attrs = e
-                    .attrs()
-                    .map(|(name, value)| {
+                    .get(at as usize)
+                    .filter(|&&g| g != NONE)
+                    .and_then(|&g| gum.starts.get(g as usize).map(|t| (g as usize, t)));
+                let attrs = attrs
+                    .into_iter()
+                    .map(|a| {
                         let source = gum_tag.and_then(|(_, t)| {
-                            t.attrs.iter().find(|a| {
-                                a.0.slice(body)
-                                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                            t.attrs.iter().find(|s| {
+                                s.0.slice(body)
+                                    .is_some_and(|n| n.eq_ignore_ascii_case(&a.name.local))
                             })
                         });
                         Attr {
-                            name: name.to_string(),
-                            value: value.to_string(),
-                            name_range: source.map(|a| shift(a.0)),
-                            value_range: source.and_then(|a| a.1).map(shift),
+                            name: Name::from_local(a.name.local),
+                            value: String::from(&*a.value),
+                            name_range: source.map(|s| shift(s.0)),
+                            value_range: source.and_then(|s| s.1).map(shift),
                         }
                     })
                     .collect();
                 let spans = gum_tag.map(|(_, t)| TagSpans {
                     start_tag: shift(t.range),
                     name: shift(t.name_range),
-                    end_tag,
+                    end_tag: None,
                 });
                 if let Some((g, _)) = gum_tag {
                     node_of_start[g] = Some(dom.nodes.len() as NodeId);
-                } else if !matches!(&*e.name.local, "html" | "head" | "body") {
+                } else if !matches!(&*name.local, "html" | "head" | "body") {
                     dom.unmapped_start_tags += 1;
                 }
                 NodeData::Element(Element {
-                    name: String::from(&*e.name.local),
+                    foreign: name.ns != ns!(html),
+                    name: Name::from_local(name.local),
                     attrs,
                     spans,
-                    range: spans.map(|s| s.start_tag.cover(s.end_tag.unwrap_or(s.start_tag))),
-                    foreign: e.name.ns != ns!(html),
+                    range: spans.map(|s| s.start_tag),
                 })
             }
-            scraper::Node::Text(t) => NodeData::Text(TextNode {
-                text: t.text.to_string(),
+            ArenaData::Text(t) => NodeData::Text(TextNode {
+                text: String::from(&*t),
                 range: None,
             }),
-            scraper::Node::Comment(c) => NodeData::Comment(c.comment.to_string()),
-            _ => continue,
+            ArenaData::Comment(c) => NodeData::Comment(String::from(&*c)),
+            ArenaData::Other => continue,
         };
         let id = dom.nodes.len() as NodeId;
         dom.nodes.push(Node {
@@ -856,10 +866,9 @@ fn assemble(
         {
             pn.children.push(id);
         }
-        let children: Vec<EgoId> = node.children().map(|c| c.id()).collect();
-        for child in children.into_iter().rev() {
-            stack.push((child, Some(id)));
-        }
+        let first = stack.len();
+        stack.extend(arena.children(at).map(|c| (c, Some(id))));
+        stack[first..].reverse();
     }
 
     dom.start_tags = gum

@@ -3,12 +3,14 @@
 
 pub mod header;
 pub mod html;
+pub mod name;
 pub mod reparse;
 mod scan;
 
 use crate::text::TextRange;
 pub use header::{Header, ProblemKind, SyntaxProblem};
 pub use html::Dom;
+pub use name::Name;
 pub use reparse::Edit;
 
 /// A parsed capture: header parts and body tree, all ranges as byte ranges into `text`.

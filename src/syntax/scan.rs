@@ -6,12 +6,13 @@
 //! a wrong span). All syntax characters are ASCII, so every position it reports is a UTF-8
 //! char boundary.
 
+use crate::syntax::name::Name;
 use crate::text::TextRange;
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct StartTag {
     /// ASCII-lowercased name, as html5ever names elements.
-    pub name: String,
+    pub name: Name,
     pub range: TextRange,
     pub name_range: TextRange,
     /// (name range, raw value range without quotes); names are compared in place
@@ -30,7 +31,7 @@ pub(crate) struct Comment {
 pub(crate) struct Scan {
     pub starts: Vec<StartTag>,
     /// (lowercased name, range of the whole end tag)
-    pub ends: Vec<(String, TextRange)>,
+    pub ends: Vec<(Name, TextRange)>,
     pub comments: Vec<Comment>,
     /// The input ended inside a construct (a tag, comment, raw text, `<plaintext>` or
     /// foreign content), so what follows it in a larger document would be read differently.
@@ -40,10 +41,6 @@ pub(crate) struct Scan {
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | b' ')
-}
-
-fn lower(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_ascii_lowercase()
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -136,7 +133,7 @@ impl Scanner<'_> {
             i += 1;
         }
         let name_range = TextRange::new(name_start, i);
-        let name = lower(self.b.get(name_start..i).unwrap_or_default());
+        let name = Name::lowercase(self.b.get(name_start..i).unwrap_or_default());
         let Some((end, attrs, self_closing)) = self.attributes(i) else {
             // EOF inside the tag: the tokenizer emits nothing.
             self.out.truncated = true;
@@ -272,7 +269,7 @@ impl Scanner<'_> {
                     }
                     i += 1;
                 }
-                let name = lower(self.b.get(name_start..i).unwrap_or_default());
+                let name = Name::lowercase(self.b.get(name_start..i).unwrap_or_default());
                 let Some((end, _, _)) = self.attributes(i) else {
                     self.out.truncated = true;
                     return self.b.len();

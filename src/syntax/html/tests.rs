@@ -50,8 +50,8 @@ fn spans_attributes_and_entities() {
                 <b> "<b>".."</b>"
                   "粗" raw=Some("粗")
               <img> "<img src=u alt='图'>".."-"
-                @alt="图" raw=Some("图")
                 @src="u" raw=Some("u")
+                @alt="图" raw=Some("图")
     "##]]
     .assert_eq(&render(text));
 }

@@ -1,0 +1,291 @@
+//! The tree html5ever builds into: a flat arena of nodes linked to parent and siblings,
+//! holding html5ever's own names, attributes and tendrils until [`super::assemble`] turns
+//! it into the [`super::Dom`]. It does what a DOM must for the tree builder (append, insert
+//! before a sibling, detach, move children, merge adjacent text) and nothing else.
+
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+
+use html5ever::tendril::StrTendril;
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, QualName, local_name, ns};
+
+/// Index of a node in the arena.
+pub(super) type ArenaId = u32;
+
+/// No node (no parent, no sibling, no child).
+pub(super) const NONE: ArenaId = ArenaId::MAX;
+
+pub(super) struct ArenaNode {
+    pub parent: ArenaId,
+    pub first_child: ArenaId,
+    pub last_child: ArenaId,
+    pub prev: ArenaId,
+    pub next: ArenaId,
+    pub data: ArenaData,
+}
+
+pub(super) enum ArenaData {
+    /// The document, or a fragment parse's root.
+    Document,
+    /// A `<template>`'s contents, kept as its only child node.
+    TemplateContents,
+    Element {
+        name: QualName,
+        attrs: Vec<Attribute>,
+    },
+    Text(StrTendril),
+    Comment(StrTendril),
+    /// Doctypes and processing instructions: not part of the body's tree.
+    Other,
+}
+
+pub(super) struct Arena {
+    pub nodes: Vec<ArenaNode>,
+    pub quirks: QuirksMode,
+    /// Answer to `elem_name` for a handle that is not an element (html5ever never asks).
+    no_name: QualName,
+}
+
+impl Arena {
+    pub fn get(&self, id: ArenaId) -> Option<&ArenaNode> {
+        self.nodes.get(id as usize)
+    }
+
+    /// Children of `id` in order.
+    pub fn children(&self, id: ArenaId) -> impl Iterator<Item = ArenaId> + '_ {
+        let first = self.get(id).map_or(NONE, |n| n.first_child);
+        std::iter::successors((first != NONE).then_some(first), move |&c| {
+            self.get(c).map(|n| n.next).filter(|&n| n != NONE)
+        })
+    }
+
+    pub fn parent(&self, id: ArenaId) -> Option<ArenaId> {
+        self.get(id).map(|n| n.parent).filter(|&p| p != NONE)
+    }
+
+    fn push(&mut self, data: ArenaData) -> ArenaId {
+        let id = self.nodes.len() as ArenaId;
+        self.nodes.push(ArenaNode {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            prev: NONE,
+            next: NONE,
+            data,
+        });
+        id
+    }
+
+    fn node_mut(&mut self, id: ArenaId) -> Option<&mut ArenaNode> {
+        self.nodes.get_mut(id as usize)
+    }
+
+    fn detach(&mut self, id: ArenaId) {
+        let Some(n) = self.get(id) else { return };
+        let (parent, prev, next) = (n.parent, n.prev, n.next);
+        if let Some(p) = self.node_mut(prev) {
+            p.next = next;
+        } else if let Some(p) = self.node_mut(parent) {
+            p.first_child = next;
+        }
+        if let Some(n) = self.node_mut(next) {
+            n.prev = prev;
+        } else if let Some(p) = self.node_mut(parent) {
+            p.last_child = prev;
+        }
+        if let Some(n) = self.node_mut(id) {
+            n.parent = NONE;
+            n.prev = NONE;
+            n.next = NONE;
+        }
+    }
+
+    fn append_child(&mut self, parent: ArenaId, child: ArenaId) {
+        if parent == child || self.get(parent).is_none() {
+            return;
+        }
+        self.detach(child);
+        let last = self.get(parent).map_or(NONE, |p| p.last_child);
+        if let Some(l) = self.node_mut(last) {
+            l.next = child;
+        }
+        if let Some(c) = self.node_mut(child) {
+            c.parent = parent;
+            c.prev = last;
+        }
+        if let Some(p) = self.node_mut(parent) {
+            if p.first_child == NONE {
+                p.first_child = child;
+            }
+            p.last_child = child;
+        }
+    }
+
+    fn insert_before(&mut self, sibling: ArenaId, child: ArenaId) {
+        if sibling == child {
+            return;
+        }
+        self.detach(child);
+        let Some(s) = self.get(sibling) else { return };
+        let (parent, prev) = (s.parent, s.prev);
+        if let Some(p) = self.node_mut(prev) {
+            p.next = child;
+        } else if let Some(p) = self.node_mut(parent) {
+            p.first_child = child;
+        }
+        if let Some(c) = self.node_mut(child) {
+            c.parent = parent;
+            c.prev = prev;
+            c.next = sibling;
+        }
+        if let Some(s) = self.node_mut(sibling) {
+            s.prev = child;
+        }
+    }
+
+    /// Append text to the text node `at`, when it is one.
+    fn merge_text(&mut self, at: ArenaId, text: &StrTendril) -> bool {
+        match self.node_mut(at).map(|n| &mut n.data) {
+            Some(ArenaData::Text(t)) => {
+                t.push_tendril(text);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The [`TreeSink`] filling an [`Arena`]; handles are arena indices.
+pub(super) struct ArenaSink(RefCell<Arena>);
+
+impl ArenaSink {
+    pub fn new() -> ArenaSink {
+        let mut arena = Arena {
+            nodes: Vec::new(),
+            quirks: QuirksMode::NoQuirks,
+            no_name: QualName::new(None, ns!(), local_name!("")),
+        };
+        arena.push(ArenaData::Document);
+        ArenaSink(RefCell::new(arena))
+    }
+}
+
+impl TreeSink for ArenaSink {
+    type Handle = ArenaId;
+    type Output = Arena;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Arena {
+        self.0.into_inner()
+    }
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+    fn get_document(&self) -> ArenaId {
+        0
+    }
+    fn elem_name<'a>(&'a self, target: &'a ArenaId) -> Ref<'a, QualName> {
+        Ref::map(self.0.borrow(), |a| match a.get(*target).map(|n| &n.data) {
+            Some(ArenaData::Element { name, .. }) => name,
+            _ => &a.no_name,
+        })
+    }
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> ArenaId {
+        let template = name.ns == ns!(html) && name.local == local_name!("template");
+        let mut a = self.0.borrow_mut();
+        let id = a.push(ArenaData::Element { name, attrs });
+        if template {
+            let contents = a.push(ArenaData::TemplateContents);
+            a.append_child(id, contents);
+        }
+        id
+    }
+    fn create_comment(&self, text: StrTendril) -> ArenaId {
+        self.0.borrow_mut().push(ArenaData::Comment(text))
+    }
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> ArenaId {
+        self.0.borrow_mut().push(ArenaData::Other)
+    }
+    fn append(&self, parent: &ArenaId, child: NodeOrText<ArenaId>) {
+        let mut a = self.0.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(c) => a.append_child(*parent, c),
+            NodeOrText::AppendText(text) => {
+                let last = a.get(*parent).map_or(NONE, |p| p.last_child);
+                if !a.merge_text(last, &text) {
+                    let t = a.push(ArenaData::Text(text));
+                    a.append_child(*parent, t);
+                }
+            }
+        }
+    }
+    fn append_based_on_parent_node(
+        &self,
+        element: &ArenaId,
+        prev_element: &ArenaId,
+        child: NodeOrText<ArenaId>,
+    ) {
+        let has_parent = self.0.borrow().parent(*element).is_some();
+        if has_parent {
+            self.append_before_sibling(element, child)
+        } else {
+            self.append(prev_element, child)
+        }
+    }
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+    fn get_template_contents(&self, target: &ArenaId) -> ArenaId {
+        // Every template gets its contents node on creation; fall back to the element.
+        let a = self.0.borrow();
+        a.children(*target)
+            .find(|&c| matches!(a.get(c).map(|n| &n.data), Some(ArenaData::TemplateContents)))
+            .unwrap_or(*target)
+    }
+    fn same_node(&self, x: &ArenaId, y: &ArenaId) -> bool {
+        x == y
+    }
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.0.borrow_mut().quirks = mode;
+    }
+    fn append_before_sibling(&self, sibling: &ArenaId, new_node: NodeOrText<ArenaId>) {
+        let mut a = self.0.borrow_mut();
+        if let NodeOrText::AppendNode(c) = new_node {
+            a.detach(c);
+        }
+        if a.parent(*sibling).is_none() {
+            return;
+        }
+        match new_node {
+            NodeOrText::AppendNode(c) => a.insert_before(*sibling, c),
+            NodeOrText::AppendText(text) => {
+                let prev = a.get(*sibling).map_or(NONE, |s| s.prev);
+                if !a.merge_text(prev, &text) {
+                    let t = a.push(ArenaData::Text(text));
+                    a.insert_before(*sibling, t);
+                }
+            }
+        }
+    }
+    fn add_attrs_if_missing(&self, target: &ArenaId, attrs: Vec<Attribute>) {
+        let mut a = self.0.borrow_mut();
+        if let Some(ArenaData::Element { attrs: have, .. }) =
+            a.node_mut(*target).map(|n| &mut n.data)
+        {
+            for attr in attrs {
+                if !have.iter().any(|h| h.name == attr.name) {
+                    have.push(attr);
+                }
+            }
+        }
+    }
+    fn remove_from_parent(&self, target: &ArenaId) {
+        self.0.borrow_mut().detach(*target);
+    }
+    fn reparent_children(&self, node: &ArenaId, new_parent: &ArenaId) {
+        let mut a = self.0.borrow_mut();
+        if node == new_parent || a.get(*new_parent).is_none() {
+            return;
+        }
+        while let Some(c) = a.get(*node).map(|n| n.first_child).filter(|&c| c != NONE) {
+            a.append_child(*new_parent, c);
+        }
+    }
+}
