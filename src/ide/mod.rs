@@ -36,8 +36,9 @@ pub struct Analysis {
 pub enum ParseKind {
     /// Parsed whole.
     Full,
-    /// The previous version's tree with the edited region re-parsed and spliced in.
-    Spliced,
+    /// The previous version's tree with the edited region re-parsed and spliced in;
+    /// `copied` when that tree was still shared (a request held it) and had to be cloned.
+    Spliced { copied: bool },
     /// An incremental reparse was refused for this reason, so parsed whole.
     Refused(crate::syntax::reparse::Refusal),
 }
@@ -88,12 +89,12 @@ impl Analysis {
             Some(Ok(prepared)) => {
                 // Checked first, so a tree still shared with a request is copied only
                 // when the edit does splice.
-                let mut capture = match std::sync::Arc::try_unwrap(previous) {
-                    Ok(a) => a.capture,
-                    Err(shared) => shared.capture.clone(),
+                let (mut capture, copied) = match std::sync::Arc::try_unwrap(previous) {
+                    Ok(a) => (a.capture, false),
+                    Err(shared) => (shared.capture.clone(), true),
                 };
                 capture.apply_reparse(prepared, text);
-                (capture, ParseKind::Spliced)
+                (capture, ParseKind::Spliced { copied })
             }
             Some(Err(why)) => (Capture::parse(text), ParseKind::Refused(why)),
             None => (Capture::parse(text), ParseKind::Full),

@@ -777,7 +777,11 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
         }
         let Some(range) = el.range else { continue };
         // Posters of media players and images inside embeds belong to the embed.
-        if dom.ancestors(id).any(|a| embed_nodes.contains(&a)) {
+        // (`embed_nodes` is in document order, so sorted: a lookup is a binary search.)
+        if dom
+            .ancestors(id)
+            .any(|a| embed_nodes.binary_search(&a).is_ok())
+        {
             continue;
         }
         let image = image_of(dom, id, el, range);
