@@ -430,18 +430,16 @@ pub struct CreditRules {
     pub sources: Vec<String>,
     /// Placeholder credits (see [`PLACEHOLDERS`]); compared after trimming and ASCII lowercasing.
     pub placeholders: Vec<String>,
-    /// The agency aliases compiled for searching, on first use. The tables do not change
-    /// once in use ([`CreditRules::extend`] starts a new index).
-    alias_index: AliasIndex,
+    /// The agency aliases compiled for searching, on first use.
+    alias_index: Cache<Option<AliasAutomata>>,
+    /// The prefix markers compiled for searching, on first use.
+    prefix_markers: Cache<PrefixMarkers>,
 }
 
 /// Two Aho-Corasick automata over the agency aliases: short ASCII ones (`AP`, `AFP`) match
 /// exactly, the others ignoring ASCII case, as [`CreditRules::agencies_in`] specifies. One
 /// pass over a caption finds every alias; searching alias by alias cost a substring search
 /// per alias per caption.
-#[derive(Default)]
-struct AliasIndex(std::sync::OnceLock<Option<AliasAutomata>>);
-
 struct AliasAutomata {
     exact: aho_corasick::AhoCorasick,
     exact_ids: Vec<usize>,
@@ -449,56 +447,96 @@ struct AliasAutomata {
     folded_ids: Vec<usize>,
 }
 
-impl AliasIndex {
-    fn get(&self, agencies: &[(String, String)]) -> Option<&AliasAutomata> {
-        self.0
-            .get_or_init(|| {
-                let (mut exact, mut folded) = (Vec::new(), Vec::new());
-                for (i, (alias, _)) in agencies.iter().enumerate() {
-                    if alias.is_empty() {
-                        continue;
-                    }
-                    if alias.is_ascii() && alias.len() <= 3 {
-                        exact.push(i);
-                    } else {
-                        folded.push(i);
-                    }
-                }
-                let build = |ids: &[usize], fold: bool| {
-                    aho_corasick::AhoCorasick::builder()
-                        .ascii_case_insensitive(fold)
-                        .build(ids.iter().map(|&i| agencies[i].0.as_str()))
-                        .ok()
-                };
-                Some(AliasAutomata {
-                    exact: build(&exact, false)?,
-                    exact_ids: exact,
-                    folded: build(&folded, true)?,
-                    folded_ids: folded,
-                })
+impl AliasAutomata {
+    fn build(agencies: &[(String, String)]) -> Option<AliasAutomata> {
+        let (mut exact, mut folded) = (Vec::new(), Vec::new());
+        for (i, (alias, _)) in agencies.iter().enumerate() {
+            if alias.is_empty() {
+                continue;
+            }
+            if alias.is_ascii() && alias.len() <= 3 {
+                exact.push(i);
+            } else {
+                folded.push(i);
+            }
+        }
+        let build = |ids: &[usize], fold: bool| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(fold)
+                .build(ids.iter().map(|&i| agencies[i].0.as_str()))
+                .ok()
+        };
+        Some(AliasAutomata {
+            exact: build(&exact, false)?,
+            exact_ids: exact,
+            folded: build(&folded, true)?,
+            folded_ids: folded,
+        })
+    }
+}
+
+/// The prefix markers (every style but `Suffix`), ASCII-lowercased once, and one automaton
+/// over them: most captions and alt texts hold no marker at all, and one pass says so.
+struct PrefixMarkers {
+    /// Per marker (same order as [`CreditRules::markers`]): its lowercased text, or `None`
+    /// for a suffix or empty marker.
+    needles: Vec<Option<String>>,
+    any: Option<aho_corasick::AhoCorasick>,
+}
+
+impl PrefixMarkers {
+    fn build(markers: &[Marker]) -> PrefixMarkers {
+        let needles: Vec<Option<String>> = markers
+            .iter()
+            .map(|m| {
+                let n = m.text.to_ascii_lowercase();
+                (m.style != CreditStyle::Suffix && !n.is_empty()).then_some(n)
             })
-            .as_ref()
+            .collect();
+        let any = aho_corasick::AhoCorasick::new(needles.iter().flatten()).ok();
+        PrefixMarkers { needles, any }
+    }
+
+    /// Whether `lowered` may hold a marker (`true` when the automaton could not be built).
+    fn may_match(&self, lowered: &str) -> bool {
+        self.any.as_ref().is_none_or(|ac| ac.is_match(lowered))
     }
 }
 
-impl Clone for AliasIndex {
+/// A value derived from the tables on first use. The tables do not change once in use
+/// ([`CreditRules::extend`] starts new caches), so a cache compares equal whatever it
+/// holds and a clone starts empty.
+struct Cache<T>(std::sync::OnceLock<T>);
+
+impl<T> Cache<T> {
+    fn get_or_init(&self, f: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(f)
+    }
+}
+
+impl<T> Default for Cache<T> {
+    fn default() -> Self {
+        Cache(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> Clone for Cache<T> {
     fn clone(&self) -> Self {
-        AliasIndex::default()
+        Cache::default()
     }
 }
 
-/// A cache: equal whatever it holds.
-impl PartialEq for AliasIndex {
+impl<T> PartialEq for Cache<T> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
 }
 
-impl Eq for AliasIndex {}
+impl<T> Eq for Cache<T> {}
 
-impl std::fmt::Debug for AliasIndex {
+impl<T> std::fmt::Debug for Cache<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AliasIndex")
+        f.write_str("Cache")
     }
 }
 
@@ -518,7 +556,8 @@ impl Default for CreditRules {
                 .collect(),
             sources: SOURCES.iter().map(|s| s.to_string()).collect(),
             placeholders: PLACEHOLDERS.iter().map(|s| s.to_string()).collect(),
-            alias_index: AliasIndex::default(),
+            alias_index: Cache::default(),
+            prefix_markers: Cache::default(),
         }
     }
 }
@@ -537,7 +576,8 @@ impl CreditRules {
                 .into_iter()
                 .filter(|(a, c)| !a.is_empty() && !c.is_empty()),
         );
-        self.alias_index = AliasIndex::default();
+        self.alias_index = Cache::default();
+        self.prefix_markers = Cache::default();
     }
 
     pub fn with_marker(mut self, text: impl Into<String>, style: CreditStyle) -> Self {
@@ -568,7 +608,11 @@ impl CreditRules {
 
     /// Canonical agencies named in `text`, in order of first appearance, without duplicates.
     pub fn agencies_in(&self, text: &str) -> Vec<String> {
-        let Some(index) = self.alias_index.get(&self.agencies) else {
+        let Some(index) = self
+            .alias_index
+            .get_or_init(|| AliasAutomata::build(&self.agencies))
+            .as_ref()
+        else {
             return Vec::new();
         };
         // Every hit of every alias: (start, end, canonical).
@@ -699,16 +743,18 @@ fn find_prefix(text: &str, rules: &CreditRules) -> Option<Found> {
             best = Some((start, len, style));
         }
     };
-    let mut needle = String::new();
-    for marker in &rules.markers {
-        if marker.style == CreditStyle::Suffix {
+    let prefix = rules
+        .prefix_markers
+        .get_or_init(|| PrefixMarkers::build(&rules.markers));
+    let markers = if prefix.may_match(&lowered) {
+        &rules.markers[..]
+    } else {
+        &[]
+    };
+    for (marker, needle) in markers.iter().zip(&prefix.needles) {
+        let Some(needle) = needle else {
             continue;
-        }
-        needle.clear();
-        needle.extend(marker.text.chars().map(|c| c.to_ascii_lowercase()));
-        if needle.is_empty() {
-            continue;
-        }
+        };
         let left = marker.needs_left_boundary();
         let sep = marker.needs_separator_after();
         let is_c = needle == "(c)";

@@ -142,8 +142,9 @@ pub struct Link {
 /// Build the article model of a parsed capture (`text` is the file it was parsed from).
 pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
     let dom = &capture.dom;
+    let footer_text = may_hold_feed_footer(dom);
     let mut article = Article {
-        in_boilerplate: mark_boilerplate(dom),
+        in_boilerplate: mark_boilerplate(dom, &footer_text),
         ..Article::default()
     };
     let title = capture.header.title.as_ref().map(|t| t.text.trim());
@@ -159,7 +160,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
             article.base_href = el.attr("href").map(str::to_string);
         }
         if article.in_boilerplate[i] {
-            if is_boilerplate_root(dom, id, el)
+            if is_boilerplate_root(dom, id, el, &footer_text)
                 && let Some(r) = el.range
             {
                 article.boilerplate.push(r);
@@ -301,8 +302,32 @@ fn bold_heading(dom: &Dom, id: NodeId, range: TextRange) -> Option<Heading> {
 // ---------------------------------------------------------------------------------------
 // Ads and boilerplate
 
-fn is_boilerplate_root(dom: &Dom, id: NodeId, el: &Element) -> bool {
-    is_ad(el) || is_feed_footer(dom, id, el)
+/// `footer_text`: see [`may_hold_feed_footer`].
+fn is_boilerplate_root(dom: &Dom, id: NodeId, el: &Element, footer_text: &[bool]) -> bool {
+    is_ad(el) || footer_text.get(id as usize) == Some(&true) && is_feed_footer(dom, id, el)
+}
+
+/// Per node: whether its text could hold the feed footer (`获取更多RSS`), i.e. some text
+/// node below it holds the footer's first character. A character never spans two text
+/// nodes, so a `false` is exact, and the footer's text need not be assembled for it.
+fn may_hold_feed_footer(dom: &Dom) -> Vec<bool> {
+    let mut flags = vec![false; dom.nodes.len()];
+    // Children come after parents in `nodes`: a reverse walk sees descendants first.
+    for i in (0..dom.nodes.len()).rev() {
+        let node = &dom.nodes[i];
+        if let NodeData::Text(t) = &node.data
+            && (t.text.contains('获') || t.text.contains('獲'))
+        {
+            flags[i] = true;
+        }
+        if flags[i]
+            && let Some(p) = node.parent
+            && let Some(f) = flags.get_mut(p as usize)
+        {
+            *f = true;
+        }
+    }
+    flags
 }
 
 fn is_ad(el: &Element) -> bool {
@@ -347,7 +372,7 @@ fn is_feed_footer(dom: &Dom, id: NodeId, el: &Element) -> bool {
     text.contains("获取更多RSS") || text.contains("獲取更多RSS")
 }
 
-fn mark_boilerplate(dom: &Dom) -> Vec<bool> {
+fn mark_boilerplate(dom: &Dom, footer_text: &[bool]) -> Vec<bool> {
     let mut marks = vec![false; dom.nodes.len()];
     for (i, node) in dom.nodes.iter().enumerate() {
         let inherited = node.parent.is_some_and(|p| marks[p as usize]);
@@ -355,7 +380,7 @@ fn mark_boilerplate(dom: &Dom) -> Vec<bool> {
             || match &node.data {
                 NodeData::Element(el) => {
                     matches!(el.name.as_str(), "script" | "style" | "template" | "head")
-                        || is_boilerplate_root(dom, i as NodeId, el)
+                        || is_boilerplate_root(dom, i as NodeId, el, footer_text)
                 }
                 _ => false,
             };
