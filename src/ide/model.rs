@@ -17,12 +17,38 @@ pub struct Article {
     pub figures: Vec<Figure>,
     pub embeds: Vec<Embed>,
     pub links: Vec<Link>,
-    /// Ranges of ads and feed boilerplate (left out of the outline and of checks).
+    /// Ranges of ads and feed boilerplate (left out of the outline and of checks), sorted.
     pub boilerplate: Vec<TextRange>,
+    /// Per entry of `boilerplate`: the furthest end among it and the entries before it.
+    boilerplate_reach: Vec<usize>,
     /// Per DOM node: inside an ad or boilerplate region.
     pub in_boilerplate: Vec<bool>,
     /// The first `<base href>`, if the body has one.
     pub base_href: Option<String>,
+}
+
+impl Article {
+    /// Sort the boilerplate ranges and index them for [`Article::in_boilerplate_range`].
+    fn index_boilerplate(&mut self) {
+        self.boilerplate.sort_unstable();
+        self.boilerplate_reach = self
+            .boilerplate
+            .iter()
+            .scan(0, |reach, r| {
+                *reach = r.end.max(*reach);
+                Some(*reach)
+            })
+            .collect();
+    }
+
+    /// Whether `r` lies inside one of the ad or boilerplate ranges (a binary search: the
+    /// ranges starting at or before `r` contain it when the furthest of their ends does).
+    pub fn in_boilerplate_range(&self, r: TextRange) -> bool {
+        let k = self.boilerplate.partition_point(|b| b.start <= r.start);
+        k.checked_sub(1)
+            .and_then(|k| self.boilerplate_reach.get(k))
+            .is_some_and(|&reach| reach >= r.end)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +239,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
         }
     }
 
+    article.index_boilerplate();
     collect_figures(dom, &mut article, &embed_nodes);
     for fig in &mut article.figures {
         fig.credit = credits::find(text, dom, fig, rules);

@@ -6,6 +6,7 @@
 use super::{Ctx, Finding, escape_attr, escape_text, is_cjk};
 use crate::ide::config::Config;
 use crate::ide::credit_text;
+use crate::ide::credit_text::CreditRules;
 use crate::ide::credits::{self, Credit};
 use crate::ide::fixes::Fix;
 use crate::ide::model::{EmbedKind, Figure};
@@ -27,15 +28,21 @@ pub enum CreditState {
 }
 
 /// The credit state of a figure under these settings: the model's credit, or (when the
-/// settings add markers or agencies) the credit engine re-run with the extended rules.
-pub fn credit_state(text: &str, dom: &Dom, figure: &Figure, config: &Config) -> CreditState {
+/// settings add markers or agencies) the credit engine re-run with the extended rules
+/// (`rules`, from [`Config::credit_rules`]).
+pub fn credit_state(
+    text: &str,
+    dom: &Dom,
+    figure: &Figure,
+    config: &Config,
+    rules: &CreditRules,
+) -> CreditState {
     let recomputed;
-    let rules = config.credit_rules();
     let credit: Option<&Credit> = if config.credit_markers.is_empty() && config.agencies.is_empty()
     {
         figure.credit.as_ref()
     } else {
-        recomputed = credits::find(text, dom, figure, &rules);
+        recomputed = credits::find(text, dom, figure, rules);
         recomputed.as_ref()
     };
     match credit {
@@ -56,11 +63,13 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let article = &cx.analysis.article;
     let dom = &cx.analysis.capture.dom;
     let bbc_style = uses_bbc_style(cx);
+    // Built once per run: the tables, and the search automata they compile on first use.
+    let rules = cx.config.credit_rules();
     for fig in &article.figures {
         if fig.decorative || fig.image.src.is_none() {
             continue;
         }
-        match credit_state(cx.text, dom, fig, cx.config) {
+        match credit_state(cx.text, dom, fig, cx.config, &rules) {
             CreditState::Credited { .. } => {}
             CreditState::Empty { range } => out.push(Finding::new(
                 &rules::EMPTY_CREDIT,

@@ -136,13 +136,7 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let analysis = cx.analysis;
     let dom = &analysis.capture.dom;
     let marks = &analysis.article.in_boilerplate;
-    let in_boilerplate = |r: TextRange| {
-        analysis
-            .article
-            .boilerplate
-            .iter()
-            .any(|b| b.contains_range(r))
-    };
+    let in_boilerplate = |r: TextRange| analysis.article.in_boilerplate_range(r);
     for tag in &dom.start_tags {
         if tag
             .node

@@ -1,4 +1,6 @@
+use super::Article;
 use crate::ide::Analysis;
+use crate::text::TextRange;
 
 #[test]
 fn seed_like_model() {
@@ -30,4 +32,20 @@ fn seed_like_model() {
     assert_eq!(a.article.figures[0].duplicates.len(), 1);
     assert!(a.article.figures[1].decorative);
     assert_eq!(a.article.boilerplate.len(), 1);
+}
+
+#[test]
+fn boilerplate_range_lookup_handles_nesting_and_gaps() {
+    let r = |a, b| TextRange::new(a, b);
+    let mut article = Article {
+        boilerplate: vec![r(50, 60), r(0, 40), r(10, 20), r(70, 80)],
+        ..Article::default()
+    };
+    article.index_boilerplate();
+    let inside = |a, b| article.in_boilerplate_range(r(a, b));
+    assert!(inside(0, 40) && inside(12, 18) && inside(25, 39) && inside(55, 60));
+    assert!(inside(70, 70) && inside(79, 80));
+    // Across a gap, past an end, before the first range, after the last.
+    assert!(!inside(35, 55) && !inside(55, 61) && !inside(40, 41) && !inside(85, 86));
+    assert!(!Article::default().in_boilerplate_range(r(0, 0)));
 }
