@@ -36,6 +36,10 @@ fn main() {
         mem_probe(&text);
         return;
     }
+    if std::env::var("REPARSE").is_ok_and(|v| v == "analysis") {
+        analysis_reparse_probe(&text);
+        return;
+    }
     if std::env::var("REPARSE").is_ok() {
         reparse_probe(&text);
         return;
@@ -132,6 +136,48 @@ fn reparse_probe(text: &str) {
         times[200], times[360], times[380], times[399]
     );
     println!("refused: {why:?}");
+}
+
+/// `REPARSE=analysis`: the same edits through `Analysis::reparse` (tree reused in place),
+/// with the time split between the capture and the whole analysis.
+#[allow(dead_code)]
+fn analysis_reparse_probe(text: &str) {
+    use capture_lsp::ide::{Analysis, ParseKind};
+    use capture_lsp::syntax::Edit;
+    use std::sync::Arc;
+    let rules = capture_lsp::ide::credit_text::CreditRules::default();
+    let mut doc = text.to_string();
+    let mut a = Arc::new(Analysis::new(&doc));
+    let body = a.capture.body.start;
+    let mut seed = 0x1234_5678_9abc_def1u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut spliced, mut full) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        let mut at = body + 1 + (next() as usize) % (doc.len() - body - 1);
+        while !doc.is_char_boundary(at) {
+            at -= 1;
+        }
+        doc.insert(at, 'x');
+        let t = Instant::now();
+        let next_a = Analysis::reparse(a, &doc, Edit::new(at, at, 1), &rules);
+        let d = t.elapsed();
+        match next_a.parse {
+            ParseKind::Spliced { .. } => spliced.push(d),
+            _ => full.push(d),
+        }
+        a = Arc::new(next_a);
+    }
+    for (label, mut v) in [("spliced", spliced), ("parsed whole", full)] {
+        v.sort();
+        if let (Some(p50), Some(max)) = (v.get(v.len() / 2), v.last()) {
+            println!("{label}: n={} p50 {p50:?} max {max:?}", v.len());
+        }
+    }
 }
 
 /// `MEM=1`: approximate heap bytes held by the parsed tree and the model.

@@ -476,30 +476,63 @@ impl AliasAutomata {
 }
 
 /// The prefix markers (every style but `Suffix`), ASCII-lowercased once, and one automaton
-/// over them: most captions and alt texts hold no marker at all, and one pass says so.
+/// over them: one pass over a caption or alt text finds every marker in it (most hold none),
+/// where searching marker by marker cost a substring search per marker per text.
 struct PrefixMarkers {
-    /// Per marker (same order as [`CreditRules::markers`]): its lowercased text, or `None`
-    /// for a suffix or empty marker.
-    needles: Vec<Option<String>>,
-    any: Option<aho_corasick::AhoCorasick>,
+    /// The distinct lowercased needles, and per needle the markers (indices into
+    /// [`CreditRules::markers`], in order) that have it.
+    needles: Vec<(String, Vec<usize>)>,
+    automaton: Option<aho_corasick::AhoCorasick>,
 }
 
 impl PrefixMarkers {
     fn build(markers: &[Marker]) -> PrefixMarkers {
-        let needles: Vec<Option<String>> = markers
-            .iter()
-            .map(|m| {
-                let n = m.text.to_ascii_lowercase();
-                (m.style != CreditStyle::Suffix && !n.is_empty()).then_some(n)
-            })
-            .collect();
-        let any = aho_corasick::AhoCorasick::new(needles.iter().flatten()).ok();
-        PrefixMarkers { needles, any }
+        let mut needles: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, m) in markers.iter().enumerate() {
+            let n = m.text.to_ascii_lowercase();
+            if m.style == CreditStyle::Suffix || n.is_empty() {
+                continue;
+            }
+            match needles.iter_mut().find(|(have, _)| *have == n) {
+                Some((_, ids)) => ids.push(i),
+                None => needles.push((n, vec![i])),
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(needles.iter().map(|(n, _)| n)).ok();
+        PrefixMarkers { needles, automaton }
     }
 
-    /// Whether `lowered` may hold a marker (`true` when the automaton could not be built).
-    fn may_match(&self, lowered: &str) -> bool {
-        self.any.as_ref().is_none_or(|ac| ac.is_match(lowered))
+    /// Every occurrence of a needle in `lowered` that `str::match_indices` would report
+    /// (non-overlapping per needle, left to right) as (needle index, start), in no
+    /// particular order across needles.
+    fn hits(&self, lowered: &str) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        match &self.automaton {
+            Some(ac) => {
+                let mut yielded_to: Vec<usize> = Vec::new();
+                // Overlapping matches of one needle come in increasing start order.
+                for m in ac.find_overlapping_iter(lowered) {
+                    let u = m.pattern().as_usize();
+                    if yielded_to.len() <= u {
+                        yielded_to.resize(self.needles.len(), 0);
+                    }
+                    if m.start() >= yielded_to[u] {
+                        yielded_to[u] = m.end();
+                        hits.push((u, m.start()));
+                    }
+                }
+            }
+            None => {
+                for (u, (needle, _)) in self.needles.iter().enumerate() {
+                    hits.extend(
+                        lowered
+                            .match_indices(needle.as_str())
+                            .map(|(pos, _)| (u, pos)),
+                    );
+                }
+            }
+        }
+        hits
     }
 }
 
@@ -732,54 +765,47 @@ struct Found {
 
 fn find_prefix(text: &str, rules: &CreditRules) -> Option<Found> {
     let lowered = text.to_ascii_lowercase();
-    // (start, marker len, style)
-    let mut best: Option<(usize, usize, CreditStyle)> = None;
-    let mut consider = |start: usize, len: usize, style: CreditStyle| {
-        let better = match best {
-            None => true,
-            Some((s, l, _)) => start < s || (start == s && len > l),
-        };
-        if better {
-            best = Some((start, len, style));
-        }
-    };
     let prefix = rules
         .prefix_markers
         .get_or_init(|| PrefixMarkers::build(&rules.markers));
-    let markers = if prefix.may_match(&lowered) {
-        &rules.markers[..]
-    } else {
-        &[]
-    };
-    for (marker, needle) in markers.iter().zip(&prefix.needles) {
-        let Some(needle) = needle else {
-            continue;
-        };
-        let left = marker.needs_left_boundary();
-        let sep = marker.needs_separator_after();
-        let is_c = needle == "(c)";
-        let hit = lowered.match_indices(needle.as_str()).find(|&(pos, _)| {
-            let end = pos + needle.len();
-            if left && prev_char(text, pos).is_some_and(char::is_alphanumeric) {
-                return false;
+    // The earliest valid marker, the longest at one place, the first in the table among
+    // equals: (start, len, marker index).
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (u, pos) in prefix.hits(&lowered) {
+        let (needle, ids) = &prefix.needles[u];
+        let end = pos + needle.len();
+        let next = text.get(end..).and_then(|rest| rest.chars().next());
+        for &i in ids {
+            let marker = &rules.markers[i];
+            if marker.needs_left_boundary()
+                && prev_char(text, pos).is_some_and(char::is_alphanumeric)
+            {
+                continue;
             }
-            let next = text.get(end..).and_then(|rest| rest.chars().next());
-            if sep && next.is_some_and(|c| !is_separator(c)) {
-                return false;
+            if marker.needs_separator_after() && next.is_some_and(|c| !is_separator(c)) {
+                continue;
             }
-            if is_c {
-                // `(c)` only before something that looks like a name, not in `(a) (b) (c)` lists.
-                let after = text.get(end..).unwrap_or("").trim_start();
-                return after.chars().next().is_some_and(|c| {
-                    c.is_ascii_uppercase() || c.is_ascii_digit() || !c.is_ascii()
-                });
+            // `(c)` only before something that looks like a name, not in `(a) (b) (c)` lists.
+            if needle == "(c)"
+                && !text
+                    .get(end..)
+                    .unwrap_or("")
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || !c.is_ascii())
+            {
+                continue;
             }
-            true
-        });
-        if let Some((pos, _)) = hit {
-            consider(pos, needle.len(), marker.style);
+            let better = best.is_none_or(|(s, l, j)| {
+                (pos, std::cmp::Reverse(needle.len()), i) < (s, std::cmp::Reverse(l), j)
+            });
+            if better {
+                best = Some((pos, needle.len(), i));
+            }
         }
     }
+    let best = best.map(|(start, len, i)| (start, len, rules.markers[i].style));
     // `REUTERS/Name` (any case), not after a letter, followed by a name.
     let reuters = lowered.match_indices("reuters/").find(|&(pos, m)| {
         !prev_char(text, pos).is_some_and(|c| c.is_ascii_alphanumeric())
@@ -1193,6 +1219,92 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
+
+    /// The prefix-marker search as first written, marker by marker with `match_indices`:
+    /// the reference for the automaton-driven search.
+    fn reference_prefix(text: &str, rules: &CreditRules) -> Option<(usize, usize, CreditStyle)> {
+        let lowered = text.to_ascii_lowercase();
+        let mut best: Option<(usize, usize, CreditStyle)> = None;
+        for marker in &rules.markers {
+            let needle = marker.text.to_ascii_lowercase();
+            if marker.style == CreditStyle::Suffix || needle.is_empty() {
+                continue;
+            }
+            let hit = lowered.match_indices(needle.as_str()).find(|&(pos, _)| {
+                let end = pos + needle.len();
+                if marker.needs_left_boundary()
+                    && prev_char(text, pos).is_some_and(char::is_alphanumeric)
+                {
+                    return false;
+                }
+                let next = text.get(end..).and_then(|rest| rest.chars().next());
+                if marker.needs_separator_after() && next.is_some_and(|c| !is_separator(c)) {
+                    return false;
+                }
+                if needle == "(c)" {
+                    let after = text.get(end..).unwrap_or("").trim_start();
+                    return after.chars().next().is_some_and(|c| {
+                        c.is_ascii_uppercase() || c.is_ascii_digit() || !c.is_ascii()
+                    });
+                }
+                true
+            });
+            if let Some((pos, _)) = hit {
+                let better = best.is_none_or(|(s, l, _)| pos < s || (pos == s && needle.len() > l));
+                if better {
+                    best = Some((pos, needle.len(), marker.style));
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn prefix_markers_found_as_marker_by_marker_search_finds_them() {
+        let mut rules = CreditRules::default();
+        // Custom markers, one repeating the start of another and one self-overlapping.
+        rules.extend(
+            [
+                Marker::new("Photo", CreditStyle::MarkerPrefix),
+                Marker::new("aa", CreditStyle::MarkerPrefix),
+                Marker::new("图图图图", CreditStyle::MarkerPrefix),
+                Marker::new("图像", CreditStyle::Copyright),
+            ],
+            [],
+        );
+        let mut pieces: Vec<String> = rules.markers.iter().map(|m| m.text.clone()).collect();
+        pieces.extend(
+            [
+                "a", "A", " ", ":", "：", "/", "x", "中", "图", "(", ")", "c", "C", "1", "Reuters",
+                "\u{a0}",
+            ]
+            .map(String::from),
+        );
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let n = 1 + next(8);
+            let text: String = (0..n)
+                .map(|_| pieces[next(pieces.len())].as_str())
+                .collect();
+            let got = find_prefix(&text, &rules)
+                .and_then(|f| f.marker.map(|m| (m.start, m.len(), f.style)));
+            let want = reference_prefix(&text, &rules);
+            // A `REUTERS/` credit before the marker wins in both.
+            let reuters = find_prefix(&text, &rules).is_some_and(|f| f.marker.is_none());
+            if !reuters {
+                assert_eq!(got, want, "{text:?}");
+                found += usize::from(got.is_some());
+            }
+        }
+        assert!(found > 5_000, "only {found} texts with a marker");
+    }
 
     fn render(text: &str) -> String {
         let rules = CreditRules::default();
