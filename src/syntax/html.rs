@@ -643,14 +643,18 @@ pub(crate) struct Probed {
 /// Build the tree of a whole body, or (with a context element name and the document's
 /// quirks mode) of a fragment.
 fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
+    // Every element and text node but the implied ones starts at a `<` or after a `>`:
+    // reserving for that many avoids growing the tables (and the page faults of each copy)
+    // on large bodies; room that is never touched costs no memory.
+    let tags = memchr::memchr_iter(b'<', body.as_bytes()).count();
     let tracker = Rc::new(Tracker {
         current: Cell::new(Current::None),
-        start_names: RefCell::new(Vec::new()),
-        created: RefCell::new(Vec::new()),
+        start_names: RefCell::new(Vec::with_capacity(tags)),
+        created: RefCell::new(Vec::with_capacity(tags)),
         probe: fragment.map(|_| Probe::default()),
     });
     let sink = RecordingSink {
-        inner: ArenaSink::new(),
+        inner: ArenaSink::with_capacity(2 * tags + 8),
         tracker: tracker.clone(),
     };
     let mut opts = TreeBuilderOpts {

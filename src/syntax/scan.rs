@@ -87,9 +87,15 @@ struct Scanner<'a> {
 
 /// Scan a body (offsets are relative to `body`).
 pub(crate) fn scan(body: &str) -> Scan {
+    // At most one start or end tag per `<` (see `tree_pass`): reserve, not grow.
+    let tags = memchr::memchr_iter(b'<', body.as_bytes()).count();
     let mut s = Scanner {
         b: body.as_bytes(),
-        out: Scan::default(),
+        out: Scan {
+            starts: Vec::with_capacity(tags),
+            ends: Vec::with_capacity(tags / 2),
+            ..Scan::default()
+        },
         foreign: 0,
     };
     s.run();

@@ -160,9 +160,10 @@ impl Arena {
 pub(super) struct ArenaSink(RefCell<Arena>);
 
 impl ArenaSink {
-    pub fn new() -> ArenaSink {
+    /// An empty document, with room for about `nodes` nodes.
+    pub fn with_capacity(nodes: usize) -> ArenaSink {
         let mut arena = Arena {
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(nodes),
             quirks: QuirksMode::NoQuirks,
             no_name: QualName::new(None, ns!(), local_name!("")),
         };
