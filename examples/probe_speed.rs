@@ -59,6 +59,12 @@ fn main() {
     time("diagnostics", &mut || {
         black_box(capture_lsp::ide::diagnostics::diagnostics(&a));
     });
+    let rope = ropey::Rope::from_str(&text);
+    time("line table", &mut || {
+        // A fresh index over a shared rope; the first conversion builds its flat table.
+        let index = capture_lsp::text::LineIndex::from_rope(rope.clone());
+        black_box(index.line_col(text.len(), capture_lsp::text::Encoding::Utf16));
+    });
     let index = capture_lsp::text::LineIndex::new(&text);
     let root = capture_lsp::ide::outline::outline(&a);
     time("to lsp", &mut || {

@@ -97,25 +97,54 @@ impl Flat {
             line_starts: vec![0],
             marks: Vec::with_capacity(rope.len_bytes() / CHECKPOINT + 1),
         };
+        // By bytes: every non-continuation byte starts a char, a 4-byte lead (0xF0..)
+        // one of two UTF-16 units. A mark goes on the first char boundary at or after each
+        // multiple of CHECKPOINT (the continuation bytes before it count for nothing).
         let (mut pos, mut units, mut chars) = (0usize, 0usize, 0usize);
+        // The previous chunk ended with `\r`: its line ends unless this one opens with `\n`.
         let mut prev_cr = false;
         for chunk in rope.chunks() {
-            for (i, c) in chunk.char_indices() {
-                let at = pos + i;
-                if at >= flat.marks.len() * CHECKPOINT {
-                    flat.marks.push((at, units, chars));
-                }
-                if prev_cr && c != '\n' {
-                    flat.line_starts.push(at);
-                }
-                if c == '\n' {
-                    flat.line_starts.push(at + 1);
-                }
-                prev_cr = c == '\r';
-                units += c.len_utf16();
-                chars += 1;
+            let bytes = chunk.as_bytes();
+            if prev_cr && bytes.first() != Some(&b'\n') && !bytes.is_empty() {
+                flat.line_starts.push(pos);
             }
-            pos += chunk.len();
+            prev_cr = prev_cr && bytes.is_empty();
+            let mut i = 0;
+            while i < bytes.len() {
+                let next_mark = flat.marks.len() * CHECKPOINT;
+                let at = pos + i;
+                if at >= next_mark && bytes[i] & 0xC0 != 0x80 {
+                    flat.marks.push((at, units, chars));
+                    continue;
+                }
+                // Up to the next multiple of CHECKPOINT (or the chunk's end) in one run.
+                let end = if at >= next_mark {
+                    i + 1
+                } else {
+                    (i + (next_mark - at)).min(bytes.len())
+                };
+                let run = &bytes[i..end];
+                for &b in run {
+                    let starts = usize::from(b & 0xC0 != 0x80);
+                    chars += starts;
+                    units += starts + usize::from(b >= 0xF0);
+                }
+                for k in memchr::memchr2_iter(b'\n', b'\r', run) {
+                    let at = pos + i + k;
+                    if run[k] == b'\n' {
+                        flat.line_starts.push(at + 1);
+                        continue;
+                    }
+                    // `\r` ends a line unless `\n` follows (which then ends it).
+                    match bytes.get(i + k + 1) {
+                        Some(b'\n') => {}
+                        Some(_) => flat.line_starts.push(at + 1),
+                        None => prev_cr = true,
+                    }
+                }
+                i = end;
+            }
+            pos += bytes.len();
         }
         if prev_cr {
             flat.line_starts.push(pos);

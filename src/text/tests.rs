@@ -117,3 +117,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn flat_table_agrees_with_the_rope_across_chunks() {
+    // Large enough for many rope chunks and checkpoints, with line breaks of every kind
+    // (lone `\r`, `\r\n`, `\r\r`) landing on chunk and checkpoint edges.
+    let pieces = ["\r", "\n", "\r\n", "a", "bc", "中", "😀", "\r\r", "é"];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut text = String::new();
+    while text.len() < 40_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+    }
+    let index = LineIndex::new(&text);
+    assert!(index.rope().chunks().count() > 10);
+    for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+        for enc in ENCODINGS {
+            assert_eq!(
+                index.line_col(offset, enc),
+                index.line_col_by_rope(offset, enc),
+                "offset {offset}, {enc:?}"
+            );
+        }
+    }
+}
