@@ -235,6 +235,10 @@ struct Report {
     hover_errors: usize,
     idle_rss: Option<u64>,
     open_rss: Option<u64>,
+    /// After the open, once the server has been idle for two seconds.
+    rest_rss: Option<u64>,
+    /// After the editing session, once idle again.
+    end_rss: Option<u64>,
     peak_rss: Option<u64>,
     open_to_symbol: Duration,
 }
@@ -277,6 +281,8 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
     let open_to_symbol = t0.elapsed();
     s.pump(Duration::from_millis(200), Some(version));
     let open_rss = s.status("VmRSS:");
+    s.pump(Duration::from_secs(2), None);
+    let rest_rss = s.status("VmRSS:");
 
     let mut rng = generator::Rng::new(seed);
     let body_start = doc.find("\n\n").map_or(0, |i| i + 2);
@@ -288,6 +294,8 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
         hover_errors: 0,
         idle_rss,
         open_rss,
+        rest_rss,
+        end_rss: None,
         peak_rss: None,
         open_to_symbol,
     };
@@ -351,6 +359,8 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
         }
     }
     r.peak_rss = s.status("VmHWM:");
+    s.pump(Duration::from_secs(2), None);
+    r.end_rss = s.status("VmRSS:");
     let _ = s.request("shutdown", Value::Null);
     s.notify("exit", Value::Null);
     let _ = s.child.wait();
@@ -457,17 +467,26 @@ fn main() {
                     );
                     println!("  edit → publishDiagnostics   {}", r.edit_diag.line());
                     println!(
-                        "  RSS idle {}  open {}  peak (VmHWM) {}",
+                        "  RSS idle {}  open {}  open, at rest {}  after the edits, at rest {}  peak (VmHWM) {}",
                         kb(r.idle_rss),
                         kb(r.open_rss),
+                        kb(r.rest_rss),
+                        kb(r.end_rss),
                         kb(r.peak_rss)
                     );
-                    if let (Some(i), Some(o)) = (r.idle_rss, r.open_rss) {
-                        println!(
-                            "  memory per open document: {:.1}× its size",
+                    let per_doc = |rss: Option<u64>| match (r.idle_rss, rss) {
+                        (Some(i), Some(o)) => format!(
+                            "{:.1}×",
                             (o.saturating_sub(i) as f64 * 1024.0) / text.len() as f64
-                        );
-                    }
+                        ),
+                        _ => "n/a".to_string(),
+                    };
+                    println!(
+                        "  memory per open document: {} its size right after the open, {} at rest, {} at rest after the edits",
+                        per_doc(r.open_rss),
+                        per_doc(r.rest_rss),
+                        per_doc(r.end_rss)
+                    );
                 }
                 None => println!("  replay failed (server died or timed out after {TIMEOUT:?})"),
             }
