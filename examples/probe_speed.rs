@@ -59,6 +59,25 @@ fn main() {
     time("diagnostics", &mut || {
         black_box(capture_lsp::ide::diagnostics::diagnostics(&a));
     });
+    let config = capture_lsp::ide::config::Config::default();
+    let lsp_index = capture_lsp::text::LineIndex::new(&text);
+    time("diags lsp", &mut || {
+        black_box(capture_lsp::lsp::checks::lsp_diagnostics(
+            &lsp_index,
+            &a,
+            &config,
+            capture_lsp::text::Encoding::Utf16,
+        ));
+    });
+    let diags = capture_lsp::lsp::checks::lsp_diagnostics(
+        &lsp_index,
+        &a,
+        &config,
+        capture_lsp::text::Encoding::Utf16,
+    );
+    time("diags value", &mut || {
+        black_box(serde_json::to_value(&diags).unwrap());
+    });
     let rope = ropey::Rope::from_str(&text);
     time("line table", &mut || {
         // A fresh index over a shared rope; the first conversion builds its flat table.

@@ -143,15 +143,21 @@ pub fn diagnostic(
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
-        code_description: d
-            .rule()
-            .and_then(|r| r.doc_url().parse().ok())
-            .map(|href| lsp::CodeDescription { href }),
+        code_description: rule_doc_uri(d.code).map(|href| lsp::CodeDescription { href }),
         source: Some("capture-lsp".into()),
         message: format!("{} ({})", d.message, d.name),
-        data: Some(serde_json::json!({ "name": d.name })),
         ..Default::default()
     }
+}
+
+/// The documentation page of the rule with this code, parsed once per rule (a document
+/// can carry thousands of findings).
+fn rule_doc_uri(code: &str) -> Option<lsp::Uri> {
+    use crate::ide::rules::RULES;
+    static URIS: std::sync::OnceLock<Vec<Option<lsp::Uri>>> = std::sync::OnceLock::new();
+    let uris = URIS.get_or_init(|| RULES.iter().map(|r| r.doc_url().parse().ok()).collect());
+    let at = RULES.iter().position(|r| r.code == code)?;
+    uris.get(at)?.clone()
 }
 
 pub fn hover(
