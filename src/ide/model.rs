@@ -384,7 +384,7 @@ fn is_ad(el: &Element) -> bool {
                 "m-block-ad" | "advert" | "advertisement" | "ad-slot" | "adsbygoogle"
             ) || c.starts_with("ad-container")
         })
-    }) || el.name.contains("class=\"m-block-ad")
+    }) || (el.name.contains('=') && el.name.contains("class=\"m-block-ad"))
 }
 
 fn is_feed_footer(dom: &Dom, id: NodeId, el: &Element) -> bool {
