@@ -49,3 +49,12 @@ fn boilerplate_range_lookup_handles_nesting_and_gaps() {
     assert!(!inside(35, 55) && !inside(55, 61) && !inside(40, 41) && !inside(85, 86));
     assert!(!Article::default().in_boilerplate_range(r(0, 0)));
 }
+
+#[test]
+fn ad_behind_a_glued_class_attribute_is_boilerplate() {
+    let text = "<!--1679425984000-->\n[T](https://www.bbc.com/zhongwen/simp/a-1)\n------\n\n<div><h2>节</h2></div><divclass=\"m-block-ad\"><h2>广告</h2></divclass=\"m-block-ad\"><p>正文</p>";
+    let a = Analysis::new(text);
+    let headings: Vec<_> = a.article.headings.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(headings, ["节"]);
+    assert_eq!(a.article.boilerplate.len(), 1);
+}
