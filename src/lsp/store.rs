@@ -33,52 +33,67 @@ pub struct Base {
     pub edit: Edit,
 }
 
+/// Documents at least this large build their line table on a second thread while they are
+/// analysed.
+const PARALLEL_LINE_TABLE: usize = 256 * 1024;
+
 impl Snapshot {
     /// The analysis of this version, computed on first use. `None` when the analysis
     /// panicked (logged; the request answers `null` and the server keeps serving).
     pub fn analysis(&self) -> Option<Arc<Analysis>> {
         self.analysis
             .get_or_init(|| {
-                let started = std::time::Instant::now();
-                let text = self.index.rope().to_string();
-                let base = self.base.lock().unwrap_or_else(|e| e.into_inner()).take();
-                let rules = &self.credit_rules;
-                let incremental = base.and_then(|b| {
-                    catch_unwind(AssertUnwindSafe(|| {
-                        Analysis::reparse(b.analysis, &text, b.edit, rules)
-                    }))
-                    .inspect_err(|_| {
-                        tracing::error!(uri = self.uri.as_str(), "incremental analysis panicked")
-                    })
-                    .ok()
-                });
-                if let Some(a) = incremental {
-                    tracing::debug!(
-                        uri = self.uri.as_str(),
-                        version = self.version,
-                        parse = ?a.parse,
-                        elapsed = ?started.elapsed(),
-                        "analysed"
-                    );
-                    return Some(Arc::new(a));
+                // Responses convert every position through the line table: on a large
+                // document build it on another core meanwhile (the two share nothing
+                // mutable).
+                if self.index.len() < PARALLEL_LINE_TABLE {
+                    return self.analyse();
                 }
-                match catch_unwind(AssertUnwindSafe(|| Analysis::with_rules(&text, rules))) {
-                    Ok(a) => {
-                        tracing::debug!(
-                            uri = self.uri.as_str(),
-                            version = self.version,
-                            elapsed = ?started.elapsed(),
-                            "analysed from scratch"
-                        );
-                        Some(Arc::new(a))
-                    }
-                    Err(_) => {
-                        tracing::error!(uri = self.uri.as_str(), "analysis panicked");
-                        None
-                    }
-                }
+                std::thread::scope(|scope| {
+                    scope.spawn(|| self.index.prepare());
+                    self.analyse()
+                })
             })
             .clone()
+    }
+
+    fn analyse(&self) -> Option<Arc<Analysis>> {
+        let started = std::time::Instant::now();
+        let text = self.index.rope().to_string();
+        let base = self.base.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let rules = &self.credit_rules;
+        let incremental = base.and_then(|b| {
+            catch_unwind(AssertUnwindSafe(|| {
+                Analysis::reparse(b.analysis, &text, b.edit, rules)
+            }))
+            .inspect_err(|_| tracing::error!(uri = self.uri.as_str(), "incremental analysis panicked"))
+            .ok()
+        });
+        if let Some(a) = incremental {
+            tracing::debug!(
+                uri = self.uri.as_str(),
+                version = self.version,
+                parse = ?a.parse,
+                elapsed = ?started.elapsed(),
+                "analysed"
+            );
+            return Some(Arc::new(a));
+        }
+        match catch_unwind(AssertUnwindSafe(|| Analysis::with_rules(&text, rules))) {
+            Ok(a) => {
+                tracing::debug!(
+                    uri = self.uri.as_str(),
+                    version = self.version,
+                    elapsed = ?started.elapsed(),
+                    "analysed from scratch"
+                );
+                Some(Arc::new(a))
+            }
+            Err(_) => {
+                tracing::error!(uri = self.uri.as_str(), "analysis panicked");
+                None
+            }
+        }
     }
 
     /// The analysis if it was already computed (never computes it).

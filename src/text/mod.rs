@@ -171,6 +171,12 @@ impl LineIndex {
         self.flat.get_or_init(|| Flat::build(&self.rope))
     }
 
+    /// Build the table batch conversions use now (it is otherwise built on first use),
+    /// e.g. on another thread while the document is being analysed.
+    pub fn prepare(&self) {
+        self.flat();
+    }
+
     /// (UTF-16 units, chars) before `offset`, which must be a char boundary.
     fn counts_before(&self, flat: &Flat, offset: usize) -> (usize, usize) {
         let mut k = (offset / CHECKPOINT).min(flat.marks.len().saturating_sub(1));
