@@ -596,6 +596,13 @@ impl Default for CreditRules {
 }
 
 impl CreditRules {
+    /// The built-in tables, shared by every analysis that uses no settings, so that their
+    /// search automata are compiled once per process rather than once per document.
+    pub fn builtin() -> &'static CreditRules {
+        static BUILTIN: std::sync::OnceLock<CreditRules> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(CreditRules::default)
+    }
+
     /// Adds markers and agency aliases (e.g. from configuration). Empty strings are ignored.
     pub fn extend(
         &mut self,

@@ -45,7 +45,7 @@ pub enum ParseKind {
 
 impl Analysis {
     pub fn new(text: &str) -> Analysis {
-        Analysis::with_rules(text, &credit_text::CreditRules::default())
+        Analysis::with_rules(text, credit_text::CreditRules::builtin())
     }
 
     /// Analyse with credit recognition tables extended by configuration.

@@ -66,7 +66,9 @@ impl Snapshot {
             catch_unwind(AssertUnwindSafe(|| {
                 Analysis::reparse(b.analysis, &text, b.edit, rules)
             }))
-            .inspect_err(|_| tracing::error!(uri = self.uri.as_str(), "incremental analysis panicked"))
+            .inspect_err(|_| {
+                tracing::error!(uri = self.uri.as_str(), "incremental analysis panicked")
+            })
             .ok()
         });
         if let Some(a) = incremental {
