@@ -1125,8 +1125,9 @@ fn placeholder_with<'a>(name: &str, list: impl IntoIterator<Item = &'a str>) -> 
     if core.len() >= 2 && core.bytes().all(|b| b == b'x') {
         return true;
     }
+    // `core` is lowercased, so comparing ignoring ASCII case is comparing lowercased.
     list.into_iter()
-        .any(|p| p.to_ascii_lowercase() == core || p.eq_ignore_ascii_case(name))
+        .any(|p| p.eq_ignore_ascii_case(&core) || p.eq_ignore_ascii_case(name))
 }
 
 /// Guesses the agency from an image URL or file name (`…_gettyimages-123.jpg`,
