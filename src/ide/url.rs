@@ -159,7 +159,44 @@ fn parse_base(base: &str) -> Option<Url> {
 /// Nested proxies are unwrapped (a few levels). Share buttons (`del.icio.us/post?url=`,
 /// `addtoany.com/…?linkurl=`), shorteners (`t.co`) and archives (`web.archive.org`) are
 /// not proxies and return `None`.
+///
+/// Results are memoised (see [`DeproxyMemo`]): the outline and the diagnostics of every
+/// version look up the same image URLs again.
 pub fn deproxy(url: &str) -> Option<String> {
+    DeproxyMemo::get(url, deproxy_uncached)
+}
+
+/// A bounded memo of [`deproxy`], a pure function of its input: up to [`DeproxyMemo::CAP`]
+/// URLs of at most [`DeproxyMemo::MAX_LEN`] bytes (a `data:` URI is not worth keeping),
+/// forgotten all at once when full.
+struct DeproxyMemo;
+
+impl DeproxyMemo {
+    const CAP: usize = 4096;
+    const MAX_LEN: usize = 1024;
+
+    fn get(url: &str, compute: fn(&str) -> Option<String>) -> Option<String> {
+        type Map = std::collections::HashMap<Box<str>, Option<String>>;
+        static MEMO: std::sync::Mutex<Option<Map>> = std::sync::Mutex::new(None);
+        if url.len() > Self::MAX_LEN {
+            return compute(url);
+        }
+        let lock = || MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = lock().as_ref().and_then(|m| m.get(url)) {
+            return hit.clone();
+        }
+        let out = compute(url);
+        let mut memo = lock();
+        let map = memo.get_or_insert_with(Map::default);
+        if map.len() >= Self::CAP {
+            map.clear();
+        }
+        map.insert(url.into(), out.clone());
+        out
+    }
+}
+
+fn deproxy_uncached(url: &str) -> Option<String> {
     let mut current = deproxy_once(url)?;
     for _ in 0..3 {
         match deproxy_once(&current) {
@@ -1123,6 +1160,24 @@ mod tests {
         ] {
             assert_eq!(deproxy(url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn deproxy_memo_answers_as_the_function_does() {
+        let urls: Vec<String> = (0..DeproxyMemo::CAP + 50)
+            .map(|i| format!("https://images.weserv.nl/?url=ssl:a.com/{i}.jpg"))
+            .chain([
+                "https://a.com/x.jpg".to_string(),
+                "x".repeat(DeproxyMemo::MAX_LEN + 1),
+            ])
+            .collect();
+        // Twice over, past the cap (the memo is emptied once on the way).
+        for _ in 0..2 {
+            for u in &urls {
+                assert_eq!(deproxy(u), deproxy_uncached(u), "{u}");
+            }
+        }
+        assert_eq!(deproxy(&urls[7]).as_deref(), Some("https://a.com/7.jpg"));
     }
 
     fn check_norm(url: &str, expect: Expect) {
