@@ -860,9 +860,11 @@ fn assemble(
             ArenaData::Other => continue,
         };
         let id = dom.nodes.len() as NodeId;
+        let first = stack.len();
+        stack.extend(arena.children(at).map(|c| (c, Some(id))));
         dom.nodes.push(Node {
             parent,
-            children: Vec::new(),
+            children: Vec::with_capacity(stack.len() - first),
             data,
         });
         if let Some(p) = parent
@@ -870,8 +872,6 @@ fn assemble(
         {
             pn.children.push(id);
         }
-        let first = stack.len();
-        stack.extend(arena.children(at).map(|c| (c, Some(id))));
         stack[first..].reverse();
     }
 
@@ -1058,7 +1058,11 @@ fn assign_child_text_ranges(text: &str, dom: &mut Dom, p: usize) {
             },
             _ => (None, None),
         };
-        let children = dom.nodes[p].children.clone();
+        if dom.nodes[p].children.is_empty() {
+            return;
+        }
+        // Taken out for the walk (only the children's data changes) and put back after.
+        let children = std::mem::take(&mut dom.nodes[p].children);
         let mut pending: Option<usize> = None;
         for (idx, &c) in children.iter().enumerate() {
             match &dom.nodes[c as usize].data {
@@ -1083,6 +1087,7 @@ fn assign_child_text_ranges(text: &str, dom: &mut Dom, p: usize) {
         if let (Some(t), Some(from), Some(to)) = (pending, cursor, limit) {
             set_text_range(text, dom, children[t], from, to);
         }
+        dom.nodes[p].children = children;
     }
 }
 
