@@ -14,22 +14,13 @@ fn main() {
         "gen:10m" => generator::capture(10 << 20, 12, generator::Layout::OneLine),
         path => std::fs::read_to_string(path).expect("read"),
     };
-    let n: u32 = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let mb = text.len() as f64 / 1e6;
-    let only = std::env::var("STAGE").ok();
-    let time = |label: &str, f: &mut dyn FnMut()| {
-        if only.as_deref().is_some_and(|o| o != label) {
-            return;
-        }
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        let d = t.elapsed() / n;
-        println!("{label:>12}: {d:?} ({:.0} MB/s)", mb / d.as_secs_f64());
+    let stages = Stages {
+        n: std::env::var("N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20),
+        mb: text.len() as f64 / 1e6,
+        only: std::env::var("STAGE").ok(),
     };
     println!("{} bytes", text.len());
     if let Ok(out) = std::env::var("OUT") {
@@ -48,74 +39,65 @@ fn main() {
         reparse_probe(&text);
         return;
     }
-    time("parse", &mut || {
-        black_box(capture_lsp::syntax::Capture::parse(&text));
-    });
-    let capture = capture_lsp::syntax::Capture::parse(&text);
-    let rules = capture_lsp::ide::credit_text::CreditRules::default();
-    time("model", &mut || {
-        black_box(capture_lsp::ide::model::build(&text, &capture, &rules));
+    use capture_lsp::text::{Encoding, LineIndex};
+    let capture = stages.run("parse", || capture_lsp::syntax::Capture::parse(&text));
+    let rules = capture_lsp::ide::credit_text::CreditRules::builtin();
+    stages.run("model", || {
+        capture_lsp::ide::model::build(&text, &capture, rules)
     });
     let a = capture_lsp::ide::Analysis::new(&text);
-    time("outline", &mut || {
-        black_box(capture_lsp::ide::outline::outline(&a));
+    let root = stages.run("outline", || capture_lsp::ide::outline::outline(&a));
+    stages.run("diagnostics", || {
+        capture_lsp::ide::diagnostics::diagnostics(&a)
     });
-    time("diagnostics", &mut || {
-        black_box(capture_lsp::ide::diagnostics::diagnostics(&a));
-    });
+    let index = LineIndex::new(&text);
     let config = capture_lsp::ide::config::Config::default();
-    let lsp_index = capture_lsp::text::LineIndex::new(&text);
-    time("diags lsp", &mut || {
-        black_box(capture_lsp::lsp::checks::lsp_diagnostics(
-            &lsp_index,
-            &a,
-            &config,
-            capture_lsp::text::Encoding::Utf16,
-        ));
+    let diags = stages.run("diags lsp", || {
+        capture_lsp::lsp::checks::lsp_diagnostics(&index, &a, &config, Encoding::Utf16)
     });
-    let diags = capture_lsp::lsp::checks::lsp_diagnostics(
-        &lsp_index,
-        &a,
-        &config,
-        capture_lsp::text::Encoding::Utf16,
-    );
-    time("diags value", &mut || {
-        black_box(serde_json::to_value(&diags).unwrap());
+    stages.run("diags value", || {
+        serde_json::to_value(&diags).unwrap_or_default()
     });
     let rope = ropey::Rope::from_str(&text);
-    time("line table", &mut || {
+    stages.run("line table", || {
         // A fresh index over a shared rope; the first conversion builds its flat table.
-        let index = capture_lsp::text::LineIndex::from_rope(rope.clone());
-        black_box(index.line_col(text.len(), capture_lsp::text::Encoding::Utf16));
+        LineIndex::from_rope(rope.clone()).line_col(text.len(), Encoding::Utf16)
     });
-    let index = capture_lsp::text::LineIndex::new(&text);
-    let root = capture_lsp::ide::outline::outline(&a);
-    time("to lsp", &mut || {
-        black_box(capture_lsp::lsp::convert::document_symbol(
-            &index,
-            &root,
-            capture_lsp::text::Encoding::Utf16,
-        ));
+    let sym = stages.run("to lsp", || {
+        capture_lsp::lsp::convert::document_symbol(&index, &root, Encoding::Utf16)
     });
-    let sym = capture_lsp::lsp::convert::document_symbol(
-        &index,
-        &root,
-        capture_lsp::text::Encoding::Utf16,
-    );
-    time("to value", &mut || {
-        black_box(serde_json::to_value(&sym).unwrap());
+    let v = stages.run("to value", || {
+        serde_json::to_value(&sym).unwrap_or_default()
     });
-    let v = serde_json::to_value(&sym).unwrap();
-    time("to string", &mut || {
-        black_box(serde_json::to_string(&v).unwrap());
+    let json = stages.run("to string", || {
+        serde_json::to_string(&v).unwrap_or_default()
     });
-    println!(
-        "symbols json {} bytes",
-        serde_json::to_string(&v).unwrap().len()
-    );
-    time("dom clone", &mut || {
-        black_box(capture.dom.clone());
-    });
+    println!("symbols json {} bytes", json.len());
+    stages.run("dom clone", || capture.dom.clone());
+}
+
+/// Times the stages: `n` runs each, or only the one named by `STAGE`.
+struct Stages {
+    n: u32,
+    mb: f64,
+    only: Option<String>,
+}
+
+impl Stages {
+    /// Time `f` (when selected) and return its result, for the stages after it.
+    fn run<T>(&self, label: &str, mut f: impl FnMut() -> T) -> T {
+        if self.only.as_deref().is_some_and(|o| o != label) {
+            return f();
+        }
+        let t = Instant::now();
+        for _ in 1..self.n {
+            black_box(f());
+        }
+        let out = black_box(f());
+        let d = t.elapsed() / self.n.max(1);
+        println!("{label:>12}: {d:?} ({:.0} MB/s)", self.mb / d.as_secs_f64());
+        out
+    }
 }
 
 /// `REPARSE=1`: replay-like single-character edits through `Capture::reparse`.

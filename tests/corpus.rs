@@ -47,18 +47,9 @@ fn check_spans(text: &str, a: &Analysis) {
 
 #[test]
 fn corpus_parses_outlines_and_counts() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("skipping: ../shared/corpus is not beside this checkout");
+    let Some(files) = common::corpus_files("the corpus outline test", true) else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(shared.join("corpus"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.push(shared.join("seed/bbc_65032731.capture.txt"));
-    files.sort();
     let mut table = String::from("file\tsections\tfigures\tembeds\tunmapped_tags\n");
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();

@@ -192,16 +192,9 @@ fn edits_that_reach_the_header_are_refused() {
 
 #[test]
 fn random_edits_on_corpus_captures_equal_a_full_parse() {
-    let Some(dir) = common::shared_dir() else {
-        eprintln!("../shared is absent: skipping the corpus reparse test");
+    let Some(files) = common::corpus_files("the corpus reparse test", false) else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(dir.join("corpus"))
-        .expect("corpus dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
     let mut spliced = 0;
     let step = if seeds(0) > 0 { 1 } else { 9 };
     for (i, path) in files.iter().step_by(step).enumerate() {

@@ -153,17 +153,9 @@ fn seed_like_fixture_builds_the_reference_tree() {
 
 #[test]
 fn corpus_builds_the_reference_tree() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("../shared is absent: corpus oracle test skipped");
+    let Some(files) = common::corpus_files("the corpus tree oracle test", true) else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(shared.join("corpus"))
-        .expect("corpus dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_none_or(|e| e != "tsv"))
-        .collect();
-    files.push(shared.join("seed/bbc_65032731.capture.txt"));
-    files.sort();
     let mut checked = 0;
     for path in files {
         let Ok(bytes) = std::fs::read(&path) else {

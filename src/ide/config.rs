@@ -71,6 +71,11 @@ impl std::fmt::Display for ConfigProblem {
 }
 
 impl Config {
+    /// Whether the settings add credit markers or agency aliases to the built-in tables.
+    pub fn extends_credit_rules(&self) -> bool {
+        !self.credit_markers.is_empty() || !self.agencies.is_empty()
+    }
+
     /// The credit recognition tables with the extra markers and agency aliases.
     pub fn credit_rules(&self) -> CreditRules {
         let mut rules = CreditRules::default();

@@ -311,6 +311,14 @@ mod tests {
         }
     }
 
+    /// The analysis of the document's current version.
+    fn analysed(store: &Store) -> Arc<Analysis> {
+        store
+            .snapshot(&uri())
+            .and_then(|s| s.analysis())
+            .expect("analysis")
+    }
+
     fn assert_same_as_full(a: &Analysis) {
         let full = Analysis::new(&a.text);
         assert_eq!(format!("{:?}", a.capture), format!("{:?}", full.capture));
@@ -321,20 +329,14 @@ mod tests {
     fn an_edit_in_a_paragraph_is_spliced_into_the_previous_tree() {
         let store = Store::default();
         store.open(uri(), 1, TEXT);
-        let first = store
-            .snapshot(&uri())
-            .and_then(|s| s.analysis())
-            .expect("analysis");
+        let first = analysed(&store);
         assert_eq!(first.parse, ParseKind::Full);
         drop(first);
         let at = TEXT.find("港口恢复运作").expect("paragraph");
         store
             .change(&uri(), 2, &[change(TEXT, at, at, "新")], Encoding::Utf16)
             .expect("change");
-        let a = store
-            .snapshot(&uri())
-            .and_then(|s| s.analysis())
-            .expect("analysis");
+        let a = analysed(&store);
         assert!(matches!(a.parse, ParseKind::Spliced { .. }));
         assert!(a.text.contains("新港口恢复运作"));
         assert_same_as_full(&a);
@@ -344,7 +346,7 @@ mod tests {
     fn edits_between_analyses_merge_into_one() {
         let store = Store::default();
         store.open(uri(), 1, TEXT);
-        store.snapshot(&uri()).and_then(|s| s.analysis());
+        analysed(&store);
         let mut text = TEXT.to_string();
         let mut version = 1;
         for word in ["甲", "乙", "丙"] {
@@ -358,10 +360,7 @@ mod tests {
             // A snapshot taken but never analysed hands its edit on.
             store.snapshot(&uri());
         }
-        let a = store
-            .snapshot(&uri())
-            .and_then(|s| s.analysis())
-            .expect("analysis");
+        let a = analysed(&store);
         assert_eq!(&*a.text, text);
         assert!(matches!(a.parse, ParseKind::Spliced { .. }));
         assert_same_as_full(&a);
@@ -371,16 +370,13 @@ mod tests {
     fn a_broken_end_tag_is_parsed_whole() {
         let store = Store::default();
         store.open(uri(), 1, TEXT);
-        store.snapshot(&uri()).and_then(|s| s.analysis());
+        analysed(&store);
         // `</div>` → `</dv>`: the div stays open and swallows what follows.
         let at = TEXT.find("运作。</p></div>").expect("paragraph") + "运作。</p></d".len();
         store
             .change(&uri(), 2, &[change(TEXT, at, at + 1, "")], Encoding::Utf16)
             .expect("change");
-        let a = store
-            .snapshot(&uri())
-            .and_then(|s| s.analysis())
-            .expect("analysis");
+        let a = analysed(&store);
         assert!(matches!(a.parse, ParseKind::Refused(_)), "{:?}", a.parse);
         assert_same_as_full(&a);
     }

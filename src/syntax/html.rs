@@ -32,13 +32,12 @@ use html5ever::tree_builder::{
 };
 use html5ever::{Attribute, LocalName, QualName, TokenizerResult, ns};
 
-use arena::{Arena, ArenaData, ArenaId, ArenaSink, NONE};
-
 use crate::syntax::name::Name;
 use crate::syntax::scan;
+use crate::text::TextRange;
 
 mod arena;
-use crate::text::TextRange;
+use arena::{Arena, ArenaData, ArenaId, ArenaSink, NONE};
 
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = u32;
@@ -319,15 +318,16 @@ pub fn parse_body(text: &str, offset: usize) -> Dom {
     // The two passes are independent: on large bodies run the span pass on a second
     // thread while this one builds the tree (html5ever's tendrils are not `Send`, so the tree
     // pass stays here).
+    let tags = max_tags(body);
     let (gum, ever) = if body.len() >= PARALLEL_THRESHOLD {
         std::thread::scope(|scope| {
-            let spans = scope.spawn(|| span_pass(body));
-            let ever = tree_pass(body, None);
+            let spans = scope.spawn(|| span_pass(body, tags));
+            let ever = tree_pass(body, tags, None);
             let gum = spans.join().unwrap_or_else(|_| GumOutput::default());
             (gum, ever)
         })
     } else {
-        (span_pass(body), tree_pass(body, None))
+        (span_pass(body, tags), tree_pass(body, tags, None))
     };
     assemble(text, offset, gum, ever, None)
 }
@@ -352,9 +352,10 @@ pub(crate) fn parse_fragment(
     quirks: Quirks,
 ) -> Option<Fragment> {
     let slice = region.slice(text)?;
-    let gum = span_pass(slice);
+    let tags = max_tags(slice);
+    let gum = span_pass(slice, tags);
     let truncated = gum.truncated;
-    let mut ever = tree_pass(slice, Some((context, quirks)));
+    let mut ever = tree_pass(slice, tags, Some((context, quirks)));
     let probed = ever.probed.take();
     let dom = assemble(text, region.start, gum, ever, Some(region));
     Some(Fragment {
@@ -362,6 +363,13 @@ pub(crate) fn parse_fragment(
         truncated,
         probed,
     })
+}
+
+/// At most one tag starts per `<`: both passes reserve their tables from this count rather
+/// than growing them (each copy page-faults anew on large bodies); room never touched costs
+/// no memory.
+fn max_tags(body: &str) -> usize {
+    memchr::memchr_iter(b'<', body.as_bytes()).count()
 }
 
 /// Bodies at least this large are tokenized for spans on a second thread.
@@ -380,8 +388,8 @@ struct GumOutput {
     truncated: bool,
 }
 
-fn span_pass(body: &str) -> GumOutput {
-    let scanned = scan::scan(body);
+fn span_pass(body: &str, tags: usize) -> GumOutput {
+    let scanned = scan::scan(body, tags);
     GumOutput {
         truncated: scanned.truncated,
         starts: scanned.starts,
@@ -642,11 +650,10 @@ pub(crate) struct Probed {
 
 /// Build the tree of a whole body, or (with a context element name and the document's
 /// quirks mode) of a fragment.
-fn tree_pass(body: &str, fragment: Option<(&str, Quirks)>) -> TreeOutput {
-    // Every element and text node but the implied ones starts at a `<` or after a `>`:
-    // reserving for that many avoids growing the tables (and the page faults of each copy)
-    // on large bodies; room that is never touched costs no memory.
-    let tags = memchr::memchr_iter(b'<', body.as_bytes()).count();
+///
+/// `tags` bounds the start tags ([`max_tags`]); every element and text node but the implied
+/// ones starts at a `<` or right after a tag, hence the arena's `2 * tags`.
+fn tree_pass(body: &str, tags: usize, fragment: Option<(&str, Quirks)>) -> TreeOutput {
     let tracker = Rc::new(Tracker {
         current: Cell::new(Current::None),
         start_names: RefCell::new(Vec::with_capacity(tags)),

@@ -17,6 +17,25 @@ pub fn shared_dir() -> Option<std::path::PathBuf> {
     p.is_dir().then_some(p)
 }
 
+/// The captures in `../shared/corpus` (and, with `with_seed`, the seed capture), sorted.
+/// `None`, after saying on stderr that `what` is skipped, when `../shared` is absent.
+pub fn corpus_files(what: &str, with_seed: bool) -> Option<Vec<std::path::PathBuf>> {
+    let Some(shared) = shared_dir() else {
+        eprintln!("../shared is not beside this checkout: {what} skipped");
+        return None;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(shared.join("corpus"))
+        .expect("corpus dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    if with_seed {
+        files.push(shared.join("seed/bbc_65032731.capture.txt"));
+    }
+    files.sort();
+    Some(files)
+}
+
 pub struct Client {
     reader: BufReader<ReadHalf<DuplexStream>>,
     writer: WriteHalf<DuplexStream>,

@@ -29,7 +29,7 @@ pub enum CreditState {
 
 /// The credit state of a figure under these settings: the model's credit, or (when the
 /// settings add markers or agencies) the credit engine re-run with the extended rules
-/// (`rules`, from [`Config::credit_rules`]).
+/// (`rules`: [`Config::credit_rules`], or the built-in tables without such settings).
 pub fn credit_state(
     text: &str,
     dom: &Dom,
@@ -38,8 +38,7 @@ pub fn credit_state(
     rules: &CreditRules,
 ) -> CreditState {
     let recomputed;
-    let credit: Option<&Credit> = if config.credit_markers.is_empty() && config.agencies.is_empty()
-    {
+    let credit: Option<&Credit> = if !config.extends_credit_rules() {
         figure.credit.as_ref()
     } else {
         recomputed = credits::find(text, dom, figure, rules);
@@ -63,13 +62,18 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let article = &cx.analysis.article;
     let dom = &cx.analysis.capture.dom;
     let bbc_style = uses_bbc_style(cx);
-    // Built once per run: the tables, and the search automata they compile on first use.
-    let rules = cx.config.credit_rules();
+    // The settings' tables are built once per run (with the search automata they compile
+    // on first use); without settings, the shared built-in ones serve.
+    let extended = cx
+        .config
+        .extends_credit_rules()
+        .then(|| cx.config.credit_rules());
+    let credit_rules = extended.as_ref().unwrap_or(CreditRules::builtin());
     for fig in &article.figures {
         if fig.decorative || fig.image.src.is_none() {
             continue;
         }
-        match credit_state(cx.text, dom, fig, cx.config, &rules) {
+        match credit_state(cx.text, dom, fig, cx.config, credit_rules) {
             CreditState::Credited { .. } => {}
             CreditState::Empty { range } => out.push(Finding::new(
                 &rules::EMPTY_CREDIT,

@@ -15,7 +15,7 @@ mod text;
 use crate::ide::Analysis;
 use crate::ide::config::Config;
 use crate::ide::fixes::Fix;
-use crate::ide::rules::{self, Rule};
+use crate::ide::rules::Rule;
 use crate::text::TextRange;
 
 pub use attribution::{CreditState, credit_state};
@@ -49,12 +49,6 @@ pub struct Diagnostic {
     pub message: String,
     /// Fixes for this finding (the first one is the preferred fix).
     pub fixes: Vec<Fix>,
-}
-
-impl Diagnostic {
-    pub fn rule(&self) -> Option<&'static Rule> {
-        rules::lookup(self.code)
-    }
 }
 
 /// A finding before configuration and suppressions are applied.

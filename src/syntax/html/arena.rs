@@ -81,23 +81,45 @@ impl Arena {
         self.nodes.get_mut(id as usize)
     }
 
+    /// Point the siblings `prev` and `next` under `parent` (or, where one is `NONE`, the
+    /// parent's first or last child) at `after_prev` and `before_next`.
+    fn relink(
+        &mut self,
+        parent: ArenaId,
+        (prev, next): (ArenaId, ArenaId),
+        (after_prev, before_next): (ArenaId, ArenaId),
+    ) {
+        if let Some(p) = self.node_mut(prev) {
+            p.next = after_prev;
+        } else if let Some(p) = self.node_mut(parent) {
+            p.first_child = after_prev;
+        }
+        if let Some(n) = self.node_mut(next) {
+            n.prev = before_next;
+        } else if let Some(p) = self.node_mut(parent) {
+            p.last_child = before_next;
+        }
+    }
+
     fn detach(&mut self, id: ArenaId) {
         let Some(n) = self.get(id) else { return };
         let (parent, prev, next) = (n.parent, n.prev, n.next);
-        if let Some(p) = self.node_mut(prev) {
-            p.next = next;
-        } else if let Some(p) = self.node_mut(parent) {
-            p.first_child = next;
-        }
-        if let Some(n) = self.node_mut(next) {
-            n.prev = prev;
-        } else if let Some(p) = self.node_mut(parent) {
-            p.last_child = prev;
-        }
+        self.relink(parent, (prev, next), (next, prev));
         if let Some(n) = self.node_mut(id) {
             n.parent = NONE;
             n.prev = NONE;
             n.next = NONE;
+        }
+    }
+
+    /// Link the detached `child` under `parent` between the siblings `prev` and `next`
+    /// (`NONE` at either end of the child list).
+    fn link(&mut self, child: ArenaId, parent: ArenaId, prev: ArenaId, next: ArenaId) {
+        self.relink(parent, (prev, next), (child, child));
+        if let Some(c) = self.node_mut(child) {
+            c.parent = parent;
+            c.prev = prev;
+            c.next = next;
         }
     }
 
@@ -107,19 +129,7 @@ impl Arena {
         }
         self.detach(child);
         let last = self.get(parent).map_or(NONE, |p| p.last_child);
-        if let Some(l) = self.node_mut(last) {
-            l.next = child;
-        }
-        if let Some(c) = self.node_mut(child) {
-            c.parent = parent;
-            c.prev = last;
-        }
-        if let Some(p) = self.node_mut(parent) {
-            if p.first_child == NONE {
-                p.first_child = child;
-            }
-            p.last_child = child;
-        }
+        self.link(child, parent, last, NONE);
     }
 
     fn insert_before(&mut self, sibling: ArenaId, child: ArenaId) {
@@ -129,19 +139,7 @@ impl Arena {
         self.detach(child);
         let Some(s) = self.get(sibling) else { return };
         let (parent, prev) = (s.parent, s.prev);
-        if let Some(p) = self.node_mut(prev) {
-            p.next = child;
-        } else if let Some(p) = self.node_mut(parent) {
-            p.first_child = child;
-        }
-        if let Some(c) = self.node_mut(child) {
-            c.parent = parent;
-            c.prev = prev;
-            c.next = sibling;
-        }
-        if let Some(s) = self.node_mut(sibling) {
-            s.prev = child;
-        }
+        self.link(child, parent, prev, sibling);
     }
 
     /// Append text to the text node `at`, when it is one.
