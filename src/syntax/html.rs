@@ -2,9 +2,9 @@
 //! every element that comes from a source tag.
 //!
 //! html5ever records no byte offsets, so the body is tokenized twice:
-//! 1. html5ever's tokenizer and tree builder, driven here through two thin wrappers: a
-//!    token sink that numbers start and end tags as they are processed, and a tree sink
-//!    (over the small arena in `arena.rs`) that notes "element created for start tag k".
+//! 1. html5ever's tokenizer and tree builder: a token sink here numbers start and end tags
+//!    as they are processed, and the tree sink (the small arena in `arena.rs`) notes
+//!    "element created for start tag k".
 //!    Elements with no record were synthesised by the parser (implied `html`/`body`,
 //!    adoption-agency clones) and have no source range.
 //! 2. A byte-level span scanner (`scan.rs`, following the tokenizer's tag, attribute and
@@ -19,18 +19,15 @@
 //! the same tree scraper's sink would (`tests/tree_oracle.rs` checks it against scraper).
 //! This file depends on an exact html5ever version: its API moves between minor versions.
 
-use std::borrow::Cow;
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::tree_builder::{
-    ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink,
-};
-use html5ever::{Attribute, LocalName, QualName, TokenizerResult, ns};
+use html5ever::tree_builder::{ElementFlags, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
+use html5ever::{LocalName, QualName, TokenizerResult, ns};
 
 use crate::syntax::name::Name;
 use crate::syntax::scan;
@@ -443,7 +440,7 @@ struct Probe {
 const PROBE_TEXT: &str = "\u{0}capture-lsp probe";
 
 struct CountingSink {
-    inner: TreeBuilder<ArenaId, RecordingSink>,
+    inner: TreeBuilder<ArenaId, ArenaSink>,
     tracker: Rc<Tracker>,
 }
 
@@ -520,117 +517,6 @@ impl CountingSink {
     }
 }
 
-struct RecordingSink {
-    inner: ArenaSink,
-    tracker: Rc<Tracker>,
-}
-
-impl TreeSink for RecordingSink {
-    type Handle = ArenaId;
-    type Output = Arena;
-    type ElemName<'a> = Ref<'a, QualName>;
-
-    fn finish(self) -> Arena {
-        self.inner.finish()
-    }
-    fn parse_error(&self, _msg: Cow<'static, str>) {}
-    fn get_document(&self) -> ArenaId {
-        self.inner.get_document()
-    }
-    fn elem_name<'a>(&'a self, target: &'a ArenaId) -> Ref<'a, QualName> {
-        self.inner.elem_name(target)
-    }
-    fn create_element(
-        &self,
-        name: QualName,
-        attrs: Vec<Attribute>,
-        flags: ElementFlags,
-    ) -> ArenaId {
-        let local = name.local.clone();
-        let id = self.inner.create_element(name, attrs, flags);
-        if let Current::Start(k) = self.tracker.current.get() {
-            let same = self
-                .tracker
-                .start_names
-                .borrow()
-                .get(k)
-                .is_some_and(|n| n.eq_ignore_ascii_case(&local));
-            if same && let Some(slot) = self.tracker.created.borrow_mut().get_mut(k) {
-                // The last matching element wins: formatting elements reconstructed before
-                // the real one are clones.
-                *slot = Some(id);
-            }
-        }
-        id
-    }
-    fn create_comment(&self, text: StrTendril) -> ArenaId {
-        let probe = self.tracker.probe.as_ref().filter(|_| &*text == PROBE_TEXT);
-        let id = self.inner.create_comment(text);
-        if let Some(probe) = probe {
-            probe.comment.set(Some(id));
-        }
-        id
-    }
-    fn create_pi(&self, target: StrTendril, data: StrTendril) -> ArenaId {
-        self.inner.create_pi(target, data)
-    }
-    fn append(&self, parent: &ArenaId, child: NodeOrText<ArenaId>) {
-        if let (Some(probe), NodeOrText::AppendNode(c)) = (&self.tracker.probe, &child)
-            && probe.comment.get() == Some(*c)
-        {
-            // Noted, and left out of the tree.
-            probe.parent.set(Some(*parent));
-            return;
-        }
-        self.inner.append(parent, child)
-    }
-    fn append_based_on_parent_node(
-        &self,
-        element: &ArenaId,
-        prev_element: &ArenaId,
-        child: NodeOrText<ArenaId>,
-    ) {
-        self.inner
-            .append_based_on_parent_node(element, prev_element, child)
-    }
-    fn append_doctype_to_document(
-        &self,
-        name: StrTendril,
-        public_id: StrTendril,
-        system_id: StrTendril,
-    ) {
-        self.inner
-            .append_doctype_to_document(name, public_id, system_id)
-    }
-    fn get_template_contents(&self, target: &ArenaId) -> ArenaId {
-        self.inner.get_template_contents(target)
-    }
-    fn same_node(&self, x: &ArenaId, y: &ArenaId) -> bool {
-        x == y
-    }
-    fn set_quirks_mode(&self, mode: QuirksMode) {
-        self.inner.set_quirks_mode(mode)
-    }
-    fn append_before_sibling(&self, sibling: &ArenaId, new_node: NodeOrText<ArenaId>) {
-        if let (Some(probe), NodeOrText::AppendNode(c)) = (&self.tracker.probe, &new_node)
-            && probe.comment.get() == Some(*c)
-        {
-            // Foster-parented: the current node is unknown; leave the probe empty.
-            return;
-        }
-        self.inner.append_before_sibling(sibling, new_node)
-    }
-    fn add_attrs_if_missing(&self, target: &ArenaId, attrs: Vec<Attribute>) {
-        self.inner.add_attrs_if_missing(target, attrs)
-    }
-    fn remove_from_parent(&self, target: &ArenaId) {
-        self.inner.remove_from_parent(target)
-    }
-    fn reparent_children(&self, node: &ArenaId, new_parent: &ArenaId) {
-        self.inner.reparent_children(node, new_parent)
-    }
-}
-
 struct TreeOutput {
     arena: Arena,
     start_names: Vec<LocalName>,
@@ -660,10 +546,7 @@ fn tree_pass(body: &str, tags: usize, fragment: Option<(&str, Quirks)>) -> TreeO
         created: RefCell::new(Vec::with_capacity(tags)),
         probe: fragment.map(|_| Probe::default()),
     });
-    let sink = RecordingSink {
-        inner: ArenaSink::with_capacity(2 * tags + 8),
-        tracker: tracker.clone(),
-    };
+    let sink = ArenaSink::new(2 * tags + 8, tracker.clone());
     let mut opts = TreeBuilderOpts {
         scripting_enabled: false,
         ..Default::default()

@@ -1,7 +1,9 @@
 //! The tree html5ever builds into: a flat arena of nodes linked to parent and siblings,
 //! holding html5ever's own names, attributes and tendrils until [`super::assemble`] turns
 //! it into the [`super::Dom`]. It does what a DOM must for the tree builder (append, insert
-//! before a sibling, detach, move children, merge adjacent text) and nothing else.
+//! before a sibling, detach, move children, merge adjacent text), and notes for the parser
+//! (in its [`Tracker`]) which element each start tag made and where a probe comment would
+//! have gone.
 
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
@@ -9,6 +11,8 @@ use std::cell::{Ref, RefCell};
 use html5ever::tendril::StrTendril;
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, QualName, local_name, ns};
+
+use super::{Current, PROBE_TEXT, Tracker};
 
 /// Index of a node in the arena.
 pub(super) type ArenaId = u32;
@@ -155,18 +159,32 @@ impl Arena {
 }
 
 /// The [`TreeSink`] filling an [`Arena`]; handles are arena indices.
-pub(super) struct ArenaSink(RefCell<Arena>);
+pub(super) struct ArenaSink {
+    arena: RefCell<Arena>,
+    tracker: std::rc::Rc<Tracker>,
+}
 
 impl ArenaSink {
-    /// An empty document, with room for about `nodes` nodes.
-    pub fn with_capacity(nodes: usize) -> ArenaSink {
+    /// An empty document, with room for about `nodes` nodes, reporting to `tracker`.
+    pub fn new(nodes: usize, tracker: std::rc::Rc<Tracker>) -> ArenaSink {
         let mut arena = Arena {
             nodes: Vec::with_capacity(nodes),
             quirks: QuirksMode::NoQuirks,
             no_name: QualName::new(None, ns!(), local_name!("")),
         };
         arena.push(ArenaData::Document);
-        ArenaSink(RefCell::new(arena))
+        ArenaSink {
+            arena: RefCell::new(arena),
+            tracker,
+        }
+    }
+
+    /// Whether `child` is the probe comment (see `super::Probe`).
+    fn is_probe(&self, child: &NodeOrText<ArenaId>) -> bool {
+        match (&self.tracker.probe, child) {
+            (Some(probe), NodeOrText::AppendNode(c)) => probe.comment.get() == Some(*c),
+            _ => false,
+        }
     }
 }
 
@@ -176,36 +194,67 @@ impl TreeSink for ArenaSink {
     type ElemName<'a> = Ref<'a, QualName>;
 
     fn finish(self) -> Arena {
-        self.0.into_inner()
+        self.arena.into_inner()
     }
     fn parse_error(&self, _msg: Cow<'static, str>) {}
     fn get_document(&self) -> ArenaId {
         0
     }
     fn elem_name<'a>(&'a self, target: &'a ArenaId) -> Ref<'a, QualName> {
-        Ref::map(self.0.borrow(), |a| match a.get(*target).map(|n| &n.data) {
-            Some(ArenaData::Element { name, .. }) => name,
-            _ => &a.no_name,
+        Ref::map(self.arena.borrow(), |a| {
+            match a.get(*target).map(|n| &n.data) {
+                Some(ArenaData::Element { name, .. }) => name,
+                _ => &a.no_name,
+            }
         })
     }
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> ArenaId {
         let template = name.ns == ns!(html) && name.local == local_name!("template");
-        let mut a = self.0.borrow_mut();
+        let t = &self.tracker;
+        let made_for = match t.current.get() {
+            Current::Start(k) => t
+                .start_names
+                .borrow()
+                .get(k)
+                .is_some_and(|n| n.eq_ignore_ascii_case(&name.local))
+                .then_some(k),
+            Current::None => None,
+        };
+        let mut a = self.arena.borrow_mut();
         let id = a.push(ArenaData::Element { name, attrs });
         if template {
             let contents = a.push(ArenaData::TemplateContents);
             a.append_child(id, contents);
         }
+        if let Some(k) = made_for
+            && let Some(slot) = t.created.borrow_mut().get_mut(k)
+        {
+            // The last matching element wins: formatting elements reconstructed before the
+            // real one are clones.
+            *slot = Some(id);
+        }
         id
     }
     fn create_comment(&self, text: StrTendril) -> ArenaId {
-        self.0.borrow_mut().push(ArenaData::Comment(text))
+        let probe = self.tracker.probe.as_ref().filter(|_| &*text == PROBE_TEXT);
+        let id = self.arena.borrow_mut().push(ArenaData::Comment(text));
+        if let Some(probe) = probe {
+            probe.comment.set(Some(id));
+        }
+        id
     }
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> ArenaId {
-        self.0.borrow_mut().push(ArenaData::Other)
+        self.arena.borrow_mut().push(ArenaData::Other)
     }
     fn append(&self, parent: &ArenaId, child: NodeOrText<ArenaId>) {
-        let mut a = self.0.borrow_mut();
+        if self.is_probe(&child)
+            && let Some(probe) = &self.tracker.probe
+        {
+            // Noted, and left out of the tree.
+            probe.parent.set(Some(*parent));
+            return;
+        }
+        let mut a = self.arena.borrow_mut();
         match child {
             NodeOrText::AppendNode(c) => a.append_child(*parent, c),
             NodeOrText::AppendText(text) => {
@@ -223,7 +272,7 @@ impl TreeSink for ArenaSink {
         prev_element: &ArenaId,
         child: NodeOrText<ArenaId>,
     ) {
-        let has_parent = self.0.borrow().parent(*element).is_some();
+        let has_parent = self.arena.borrow().parent(*element).is_some();
         if has_parent {
             self.append_before_sibling(element, child)
         } else {
@@ -233,7 +282,7 @@ impl TreeSink for ArenaSink {
     fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
     fn get_template_contents(&self, target: &ArenaId) -> ArenaId {
         // Every template gets its contents node on creation; fall back to the element.
-        let a = self.0.borrow();
+        let a = self.arena.borrow();
         a.children(*target)
             .find(|&c| matches!(a.get(c).map(|n| &n.data), Some(ArenaData::TemplateContents)))
             .unwrap_or(*target)
@@ -242,10 +291,14 @@ impl TreeSink for ArenaSink {
         x == y
     }
     fn set_quirks_mode(&self, mode: QuirksMode) {
-        self.0.borrow_mut().quirks = mode;
+        self.arena.borrow_mut().quirks = mode;
     }
     fn append_before_sibling(&self, sibling: &ArenaId, new_node: NodeOrText<ArenaId>) {
-        let mut a = self.0.borrow_mut();
+        if self.is_probe(&new_node) {
+            // Foster-parented: the current node is unknown; leave the probe empty.
+            return;
+        }
+        let mut a = self.arena.borrow_mut();
         if let NodeOrText::AppendNode(c) = new_node {
             a.detach(c);
         }
@@ -264,7 +317,7 @@ impl TreeSink for ArenaSink {
         }
     }
     fn add_attrs_if_missing(&self, target: &ArenaId, attrs: Vec<Attribute>) {
-        let mut a = self.0.borrow_mut();
+        let mut a = self.arena.borrow_mut();
         if let Some(ArenaData::Element { attrs: have, .. }) =
             a.node_mut(*target).map(|n| &mut n.data)
         {
@@ -276,10 +329,10 @@ impl TreeSink for ArenaSink {
         }
     }
     fn remove_from_parent(&self, target: &ArenaId) {
-        self.0.borrow_mut().detach(*target);
+        self.arena.borrow_mut().detach(*target);
     }
     fn reparent_children(&self, node: &ArenaId, new_parent: &ArenaId) {
-        let mut a = self.0.borrow_mut();
+        let mut a = self.arena.borrow_mut();
         if node == new_parent || a.get(*new_parent).is_none() {
             return;
         }
