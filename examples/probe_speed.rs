@@ -136,6 +136,16 @@ fn reparse_probe(text: &str) {
             Ok(()) => ok += 1,
             Err(r) => {
                 *why.entry(format!("{r:?}")).or_default() += 1;
+                if std::env::var("SHOW").is_ok() {
+                    let lo = before.floor_char_boundary(edit.start.saturating_sub(80));
+                    let hi = before.ceil_char_boundary((edit.old_end + 80).min(before.len()));
+                    println!(
+                        "{r:?}: {:?} ⟦{:?}⟧ {:?}",
+                        &before[lo..edit.start],
+                        &before[edit.start..edit.old_end],
+                        &before[edit.old_end..hi]
+                    );
+                }
                 cap = Capture::parse(&doc);
             }
         }

@@ -256,22 +256,47 @@ fn requests_before_initialize_are_refused() {
 #[test]
 fn malformed_json_gets_a_parse_error_and_the_server_keeps_serving() {
     let mut s = started();
-    // Each bad frame is dropped (and logged) or answered with a parse error (id null);
-    // either way the session goes on. (tower-lsp-server alone ends the session on the
-    // first undecodable frame; `lsp::transport::guard_input` prevents that.)
-    let bad: [&[u8]; 8] = [
-        b"{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ",
-        b"\xff\xfe not utf-8",
-        b"{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/hover\", \"params\": \"\xff\"}",
-        b"[1, 2, 3]",
-        b"{\"id\": 1}",
-        b"{\"jsonrpc\": \"2.0\", \"id\": {\"an\": \"object\"}, \"method\": \"shutdown\"}",
-        b"null",
-        b"",
+    // Each bad frame is answered with an error of id null: a parse error when it is not
+    // JSON, an invalid-request error when it is JSON but not a JSON-RPC message; the
+    // session goes on. (tower-lsp-server's own transport ends the session on the first
+    // undecodable frame; `lsp::transport` answers it instead.)
+    let bad: [(&[u8], i64); 8] = [
+        (
+            b"{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ",
+            PARSE_ERROR,
+        ),
+        (b"\xff\xfe not utf-8", PARSE_ERROR),
+        (
+            b"{\"jsonrpc\": \"2.0\", \"method\": \"textDocument/hover\", \"params\": \"\xff\"}",
+            PARSE_ERROR,
+        ),
+        (b"[1, 2, 3]", INVALID_REQUEST),
+        (b"{\"id\": 1}", INVALID_REQUEST),
+        (
+            b"{\"jsonrpc\": \"2.0\", \"id\": {\"an\": \"object\"}, \"method\": \"shutdown\"}",
+            INVALID_REQUEST,
+        ),
+        (b"null", INVALID_REQUEST),
+        (b"", PARSE_ERROR),
     ];
-    for body in bad {
+    for (body, code) in bad {
+        s.notifications.clear();
         s.frame(body);
         s.assert_serving();
+        let answers: Vec<&Value> = s
+            .notifications
+            .iter()
+            .filter(|m| m.get("error").is_some())
+            .collect();
+        assert_eq!(
+            answers.len(),
+            1,
+            "{}: {answers:?}",
+            String::from_utf8_lossy(body)
+        );
+        let what = format!("{} → {}", String::from_utf8_lossy(body), answers[0]);
+        assert_eq!(answers[0]["id"], Value::Null, "{what}");
+        assert_eq!(error_code(answers[0]), Some(code), "{what}");
     }
     // Garbage between frames, a header block without Content-Length, a bad Content-Type.
     s.raw(b"garbage line\r\n\r\n");
@@ -286,14 +311,6 @@ fn malformed_json_gets_a_parse_error_and_the_server_keeps_serving() {
     msg.extend_from_slice(body);
     s.raw(&msg);
     s.assert_serving();
-    for r in &s.notifications {
-        if r.get("error").is_some() {
-            assert!(
-                matches!(error_code(r), Some(PARSE_ERROR) | Some(INVALID_REQUEST)),
-                "{r}"
-            );
-        }
-    }
     s.stop();
 }
 

@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::Uri;
-use tower_lsp_server::{LspService, Server};
 
 use capture_lsp::ide::workspace::{Entry, Index, header_backlinks, link_preview};
 use capture_lsp::lsp::server::Backend;
@@ -98,10 +97,13 @@ async fn read_msg(r: &mut BufReader<tokio::io::ReadHalf<DuplexStream>>) -> Optio
 
 impl Client {
     fn start() -> Client {
-        let (service, socket) = LspService::new(Backend::new);
         let (client_io, server_io) = tokio::io::duplex(1 << 20);
         let (sr, sw) = tokio::io::split(server_io);
-        tokio::spawn(Server::new(sr, sw, socket).serve(service));
+        tokio::spawn(capture_lsp::lsp::transport::serve(
+            tokio_util::io::SyncIoBridge::new(sr),
+            tokio_util::io::SyncIoBridge::new(sw),
+            Backend::new,
+        ));
         let (cr, cw) = tokio::io::split(client_io);
         let writer: Writer = Arc::new(tokio::sync::Mutex::new(cw));
         let pending: Pending = Arc::default();

@@ -9,14 +9,7 @@ pub mod store;
 pub mod transport;
 pub mod workspace;
 
-use tower_lsp_server::{LspService, Server};
-
-/// Serve LSP over stdin/stdout until the client exits. Undecodable frames are dropped by
-/// [`transport::guard_input`] instead of ending the session.
+/// Serve LSP over stdin/stdout until the client exits (see [`transport`]).
 pub async fn serve_stdio() {
-    let (service, socket) = LspService::new(server::Backend::new);
-    let input = transport::guard_input(std::io::stdin());
-    Server::new(input, tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    transport::serve(std::io::stdin(), std::io::stdout(), server::Backend::new).await;
 }

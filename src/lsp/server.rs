@@ -4,6 +4,7 @@
 use std::sync::{Arc, RwLock};
 
 use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::notification::PublishDiagnostics;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -11,6 +12,7 @@ use crate::ide::config::Config;
 use crate::ide::{self, Analysis};
 use crate::lsp::settings::Settings;
 use crate::lsp::store::{EditError, Snapshot, Store};
+use crate::lsp::transport::Outbox;
 use crate::lsp::{checks, convert};
 use crate::text::{Encoding, LineIndex};
 
@@ -31,6 +33,8 @@ const LARGE_FILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_milli
 
 pub struct Backend {
     client: Client,
+    /// Where diagnostics are published, serialized straight from their LSP form.
+    outbox: Outbox,
     store: Arc<Store>,
     /// The workspace index (see `lsp::workspace`).
     pub workspace: Arc<crate::lsp::workspace::Workspace>,
@@ -68,9 +72,10 @@ struct State {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, outbox: Outbox) -> Self {
         Backend {
             client,
+            outbox,
             store: Arc::new(Store::default()),
             workspace: Arc::default(),
             state: RwLock::new(State::default()),
@@ -174,7 +179,7 @@ impl Backend {
     /// version that has since changed are dropped.
     fn schedule_diagnostics(&self, uri: Uri) {
         let store = self.store.clone();
-        let client = self.client.clone();
+        let outbox = self.outbox.clone();
         let State {
             encoding: enc,
             config,
@@ -212,20 +217,26 @@ impl Backend {
                 if let Some(snap) = store.snapshot(&uri) {
                     let s = snap.clone();
                     let config = config.clone();
-                    let diags = tokio::task::spawn_blocking(move || {
+                    // Computed and serialized off the runtime, straight to JSON text.
+                    let body = tokio::task::spawn_blocking(move || {
                         let analysis = s.analysis()?;
-                        guard("diagnostics", || {
+                        let diagnostics = guard("diagnostics", || {
                             checks::lsp_diagnostics(&s.index, &analysis, &config, enc)
-                        })
+                        })?;
+                        Some(Outbox::notification::<PublishDiagnostics>(
+                            &PublishDiagnosticsParams {
+                                uri: s.uri.clone(),
+                                diagnostics,
+                                version: Some(s.version),
+                            },
+                        ))
                     })
                     .await
                     .ok()
                     .flatten();
-                    if let Some(diags) = diags {
+                    if let Some(body) = body {
                         if store.version(&uri) == Some(snap.version) {
-                            client
-                                .publish_diagnostics(uri.clone(), diags, Some(snap.version))
-                                .await;
+                            outbox.send(body).await;
                         } else {
                             tracing::debug!(uri = uri.as_str(), "dropping stale diagnostics");
                         }
@@ -481,7 +492,11 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         if self.store.close(&uri) {
             crate::lsp::workspace::on_close(&self.workspace, &self.store, &uri);
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            // Through the same queue as the runs' results.
+            let cleared = PublishDiagnosticsParams::new(uri, Vec::new(), None);
+            self.outbox
+                .send(Outbox::notification::<PublishDiagnostics>(&cleared))
+                .await;
         }
     }
 

@@ -1,37 +1,210 @@
-//! A guard in front of the JSON-RPC transport. `tower-lsp-server`'s codec treats a frame it
-//! cannot decode (malformed JSON, invalid UTF-8, JSON that is not a JSON-RPC message, an
-//! unsupported `Content-Type`) as the end of the input stream: the server stops reading and
-//! exits. This guard re-frames the input, drops (and logs) every frame the codec would
-//! choke on, and forwards the rest unchanged, so one bad message from a client cannot kill
-//! the session.
+//! The JSON-RPC transport: frames in and out on threads of their own, and the loop that
+//! hands requests to `tower-lsp-server`'s service (its `Server` does the same job, but it
+//! keeps the largest frame ever read and written in its buffers for the rest of the
+//! session, 3 to 4 times the size of the largest document opened, and it treats a frame it
+//! cannot decode as the end of the input and exits).
 //!
-//! The input is read on a plain thread, not with `tokio::io::stdin`: a read pending in
-//! tokio's blocking pool would keep the runtime from shutting down after `exit` until the
-//! client closes stdin. Reading, validating and framing happen on that thread; the server
-//! reads whole frames from a channel.
+//! - **Input.** A plain thread reads and frames stdin (so that a pending read cannot keep
+//!   the runtime from shutting down after `exit`), decodes each frame into a request or a
+//!   response and hands it to the loop. A frame that is not JSON gets a parse error, one
+//!   that is JSON but not a JSON-RPC message an invalid-request error (both with id
+//!   `null`); the session goes on.
+//! - **Output.** A plain thread serializes and writes each message, in the order sent.
+//!   Besides tower's messages it takes bodies already serialized ([`Outbox`]): diagnostics
+//!   are written straight from their typed form, without a `serde_json::Value` in between.
+//! - **Loop.** As `tower-lsp-server`'s: requests are called in arrival order, at most four
+//!   run at once, and after `exit` the loop stops reading and waits for what is in flight.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use tower_lsp_server::jsonrpc::{Request, Response};
+use futures::channel::mpsc as fmpsc;
+use futures::{FutureExt, SinkExt, StreamExt};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
+use tower_lsp_server::ls_types::notification::Notification;
+use tower_lsp_server::{ClientSocket, LspService};
+use tower_service::Service;
 
 /// Frames larger than this are refused (read and dropped).
 pub const MAX_FRAME: usize = 512 << 20;
 /// A header line longer than this is garbage.
 const MAX_HEADER_LINE: u64 = 8 << 10;
+/// Requests running at once (as `tower-lsp-server`'s default).
+const MAX_CONCURRENCY: usize = 4;
+/// Requests queued behind those before the input waits.
+const REQUEST_QUEUE: usize = 100;
+/// Messages queued for the output thread before senders wait.
+const OUTPUT_QUEUE: usize = 64;
 
-/// Whether the codec will accept this frame body as a JSON-RPC request, notification or
-/// response.
-pub fn is_valid_message(body: &[u8]) -> bool {
-    serde_json::from_slice::<Request>(body).is_ok()
-        || serde_json::from_slice::<Response>(body).is_ok()
+/// A decoded input frame.
+enum Incoming {
+    Request(Request),
+    Response(Response),
+    /// Not JSON (parse error) or not a JSON-RPC message (invalid request).
+    Invalid(ErrorCode),
 }
 
-/// Read LSP frames from `input` on a thread of its own and hand the decodable ones to the
-/// returned reader (already framed, `Content-Length` header included).
-pub fn guard_input<R: Read + Send + 'static>(input: R) -> FrameReader {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
+/// What the output thread writes.
+enum Outgoing {
+    Response(Response),
+    Request(Request),
+    /// A message body serialized by the sender.
+    Body(Vec<u8>),
+    /// Flush, acknowledge, and stop.
+    Close(tokio::sync::oneshot::Sender<()>),
+}
+
+/// A handle to the output for messages the server serializes itself, straight from their
+/// typed form (no `serde_json::Value` in between). They go out in the order sent, among the
+/// service's own messages.
+#[derive(Clone)]
+pub struct Outbox(tokio::sync::mpsc::Sender<Outgoing>);
+
+impl Outbox {
+    /// The body of notification `N`, ready for [`Outbox::send`]. Cheap to call off the
+    /// async runtime (e.g. where the params were computed).
+    pub fn notification<N: Notification>(params: &N::Params) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        struct Envelope<'a, P> {
+            jsonrpc: &'static str,
+            method: &'static str,
+            params: &'a P,
+        }
+        serde_json::to_vec(&Envelope {
+            jsonrpc: "2.0",
+            method: N::METHOD,
+            params,
+        })
+        .unwrap_or_else(|e| {
+            tracing::error!(method = N::METHOD, "cannot serialize a notification: {e}");
+            Vec::new()
+        })
+    }
+
+    /// Queue a serialized message body (empty bodies are skipped).
+    pub async fn send(&self, body: Vec<u8>) {
+        if !body.is_empty() {
+            let _ = self.0.send(Outgoing::Body(body)).await;
+        }
+    }
+}
+
+/// Serve LSP over a byte stream pair until the client sends `exit` or closes the input.
+/// `make` builds the server from tower's client handle and the [`Outbox`].
+pub async fn serve<S, R, W>(
+    input: R,
+    output: W,
+    make: impl FnOnce(tower_lsp_server::Client, Outbox) -> S,
+) where
+    S: tower_lsp_server::LanguageServer,
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let (out_tx, out_rx) = tokio::sync::mpsc::channel(OUTPUT_QUEUE);
+    spawn_writer(output, out_rx);
+    let outbox = Outbox(out_tx.clone());
+    let (service, socket) = LspService::new(|client| make(client, outbox));
+    run(service, socket, read_frames(input), out_tx.clone()).await;
+    let (done, flushed) = tokio::sync::oneshot::channel();
+    if out_tx.send(Outgoing::Close(done)).await.is_ok() {
+        let _ = flushed.await;
+    }
+}
+
+async fn run<S: tower_lsp_server::LanguageServer>(
+    mut service: LspService<S>,
+    socket: ClientSocket,
+    mut incoming: tokio::sync::mpsc::Receiver<Incoming>,
+    out: tokio::sync::mpsc::Sender<Outgoing>,
+) {
+    let (client_requests, mut client_responses) = socket.split();
+    let (client_requests, abort) = futures::stream::abortable(client_requests);
+    let (mut tasks_tx, tasks_rx) = fmpsc::channel(REQUEST_QUEUE);
+    // Requests and notifications from the server to the client.
+    let forward = client_requests.for_each(|req| {
+        let out = out.clone();
+        async move {
+            let _ = out.send(Outgoing::Request(req)).await;
+        }
+    });
+    let process = tasks_rx
+        .buffer_unordered(MAX_CONCURRENCY)
+        .for_each(|res: Option<Response>| {
+            let out = out.clone();
+            async move {
+                if let Some(res) = res {
+                    let _ = out.send(Outgoing::Response(res)).await;
+                }
+            }
+        });
+    let read = async {
+        while let Some(msg) = incoming.recv().await {
+            match msg {
+                Incoming::Request(req) => {
+                    // Fails once the service has exited.
+                    if futures::future::poll_fn(|cx| service.poll_ready(cx))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                    // The server exits right after `exit`: stop reading (some clients
+                    // never close its input).
+                    let exit = req.method() == "exit";
+                    let fut = service.call(req).map(|r| {
+                        r.unwrap_or_else(|e| {
+                            tracing::error!("{e}");
+                            None
+                        })
+                    });
+                    if tasks_tx.send(fut).await.is_err() || exit {
+                        break;
+                    }
+                    // Let the request just queued start before the next message comes in,
+                    // as a read from a pipe would (an `exit` pipelined right behind
+                    // `initialize` would otherwise cancel it before it ran).
+                    tokio::task::yield_now().await;
+                }
+                Incoming::Response(res) => {
+                    if client_responses.send(res).await.is_err() {
+                        break;
+                    }
+                }
+                Incoming::Invalid(code) => {
+                    let res = Response::from_error(Id::Null, Error::new(code));
+                    let _ = out.send(Outgoing::Response(res)).await;
+                }
+            }
+        }
+        tasks_tx.disconnect();
+        abort.abort();
+    };
+    futures::join!(process, forward, read);
+}
+
+/// Decode a frame body: a response, else a request or notification (in this order, as
+/// tower's codec: a request's `method` defaults to empty, so a response would pass for one),
+/// else an error to answer with.
+fn decode(body: &[u8]) -> Incoming {
+    if let Ok(res) = serde_json::from_slice::<Response>(body) {
+        return Incoming::Response(res);
+    }
+    if let Ok(req) = serde_json::from_slice::<Request>(body) {
+        return Incoming::Request(req);
+    }
+    // (Skipped strings are not checked for UTF-8: check the whole text first.)
+    let json = std::str::from_utf8(body)
+        .is_ok_and(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok());
+    let code = if json {
+        ErrorCode::InvalidRequest
+    } else {
+        ErrorCode::ParseError
+    };
+    Incoming::Invalid(code)
+}
+
+/// Read, frame and decode `input` on a thread of its own.
+fn read_frames<R: Read + Send + 'static>(input: R) -> tokio::sync::mpsc::Receiver<Incoming> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Incoming>(16);
     let spawned = std::thread::Builder::new()
         .name("lsp-input".into())
         .spawn(move || {
@@ -46,78 +219,76 @@ pub fn guard_input<R: Read + Send + 'static>(input: R) -> FrameReader {
                     }
                     continue;
                 }
-                let header = format!("Content-Length: {len}\r\n\r\n");
-                let mut frame = Vec::with_capacity(header.len() + len);
-                frame.extend_from_slice(header.as_bytes());
-                frame.resize(header.len() + len, 0);
-                if r.read_exact(&mut frame[header.len()..]).is_err() {
+                let mut body = vec![0; len];
+                if r.read_exact(&mut body).is_err() {
                     return;
                 }
-                let body = &frame[header.len()..];
-                if !is_valid_message(body) {
+                let msg = decode(&body);
+                if let Incoming::Invalid(code) = &msg {
                     tracing::error!(
                         len,
+                        ?code,
                         start = %String::from_utf8_lossy(&body[..body.len().min(80)]),
-                        "dropping a frame that is not a JSON-RPC message"
+                        "undecodable frame"
                     );
-                    continue;
                 }
-                if tx.blocking_send(frame).is_err() {
+                drop(body);
+                if tx.blocking_send(msg).is_err() {
                     return;
                 }
             }
-            // End of input: dropping `tx` ends the server's input stream.
+            // End of input: dropping `tx` ends the loop.
         });
     if let Err(e) = spawned {
         tracing::error!("cannot start the input thread: {e}");
     }
-    FrameReader {
-        rx,
-        current: Vec::new(),
-        pos: 0,
-        yielded: false,
-    }
+    rx
 }
 
-/// The server's input: the guarded frames, one at a time. Before handing out each new frame
-/// it yields once to the runtime, as a read from a pipe does, so that requests already
-/// received get polled before the next message (an `exit` pipelined right behind
-/// `initialize` would otherwise cancel it before it ran).
-pub struct FrameReader {
-    rx: tokio::sync::mpsc::Receiver<Vec<u8>>,
-    current: Vec<u8>,
-    pos: usize,
-    yielded: bool,
-}
-
-impl tokio::io::AsyncRead for FrameReader {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let this = &mut *self;
-        if this.pos >= this.current.len() {
-            if !this.yielded {
-                this.yielded = true;
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            }
-            match this.rx.poll_recv(cx) {
-                Poll::Ready(Some(frame)) => {
-                    this.current = frame;
-                    this.pos = 0;
-                    this.yielded = false;
+/// Serialize and write every message on a thread of its own, until told to close. Each
+/// body is allocated for its message and freed once written.
+fn spawn_writer<W: Write + Send + 'static>(
+    mut output: W,
+    mut rx: tokio::sync::mpsc::Receiver<Outgoing>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("lsp-output".into())
+        .spawn(move || {
+            let mut broken = false;
+            while let Some(msg) = rx.blocking_recv() {
+                let body = match msg {
+                    Outgoing::Response(res) => serde_json::to_vec(&res),
+                    Outgoing::Request(req) => serde_json::to_vec(&req),
+                    Outgoing::Body(body) => Ok(body),
+                    Outgoing::Close(done) => {
+                        let _ = output.flush();
+                        let _ = done.send(());
+                        return;
+                    }
+                };
+                let body = match body {
+                    Ok(body) => body,
+                    Err(e) => {
+                        tracing::error!("cannot serialize a message: {e}");
+                        continue;
+                    }
+                };
+                if broken {
+                    continue; // keep draining so that senders never block
                 }
-                Poll::Ready(None) => return Poll::Ready(Ok(())), // EOF
-                Poll::Pending => return Poll::Pending,
+                let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                let written = output
+                    .write_all(header.as_bytes())
+                    .and_then(|()| output.write_all(&body))
+                    .and_then(|()| output.flush());
+                if let Err(e) = written {
+                    tracing::error!("cannot write to the client: {e}");
+                    broken = true;
+                }
             }
-        }
-        let rest = this.current.get(this.pos..).unwrap_or_default();
-        let n = rest.len().min(buf.remaining());
-        buf.put_slice(&rest[..n]);
-        this.pos += n;
-        Poll::Ready(Ok(()))
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the output thread: {e}");
     }
 }
 

@@ -49,11 +49,11 @@ impl Client {
     pub fn start() -> Client {
         let (client_io, server_io) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_io);
-        let (service, socket) =
-            tower_lsp_server::LspService::new(capture_lsp::lsp::server::Backend::new);
-        tokio::spawn(
-            tower_lsp_server::Server::new(server_read, server_write, socket).serve(service),
-        );
+        tokio::spawn(capture_lsp::lsp::transport::serve(
+            tokio_util::io::SyncIoBridge::new(server_read),
+            tokio_util::io::SyncIoBridge::new(server_write),
+            capture_lsp::lsp::server::Backend::new,
+        ));
         let (reader, writer) = tokio::io::split(client_io);
         Client {
             reader: BufReader::new(reader),
