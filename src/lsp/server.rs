@@ -139,6 +139,11 @@ impl Backend {
     /// unknown documents (the request answers `null`).
     async fn analysed(&self, uri: &Uri) -> Option<(Arc<Snapshot>, Arc<Analysis>)> {
         let snap = self.store.snapshot(uri)?;
+        // Already analysed (the usual case after the first request of a version): no trip
+        // through the blocking pool, whose threads may be busy or asleep.
+        if let Some(analysis) = snap.computed() {
+            return Some((snap, analysis));
+        }
         let s = snap.clone();
         let analysis = tokio::task::spawn_blocking(move || s.analysis())
             .await

@@ -99,7 +99,7 @@ impl Snapshot {
     }
 
     /// The analysis if it was already computed (never computes it).
-    fn computed(&self) -> Option<Arc<Analysis>> {
+    pub fn computed(&self) -> Option<Arc<Analysis>> {
         self.analysis.get().cloned().flatten()
     }
 
