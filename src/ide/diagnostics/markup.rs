@@ -145,17 +145,17 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         {
             continue;
         }
+        // Only a glued tag *name* breaks the element (attributes glued to each other
+        // still parse); the fix separates both. Such a name holds the `=` of the first
+        // glued attribute, which few names do: test it before reading the source.
+        if !tag.name.contains('=') {
+            continue;
+        }
         let Some(src) = tag.range.slice(cx.text) else {
             continue;
         };
-        // Cheap pre-filter: glue needs a quote or `=` in an odd place.
-        if !src.contains('=') {
-            continue;
-        }
         let points = glue_points(src);
-        // Only a glued tag *name* breaks the element (attributes glued to each other
-        // still parse); the fix separates both.
-        if !tag.name.contains('=') || points.is_empty() {
+        if points.is_empty() {
             continue;
         }
         let mut fix = Fix::new(
