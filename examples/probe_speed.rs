@@ -244,6 +244,21 @@ fn mem_probe(text: &str) {
             _ => {}
         }
     }
+    println!(
+        "capacity/len: nodes {}/{}, start_tags {}/{}, end_tags {}/{}, stray {}/{}, comments {}/{}, by_start {}/{}",
+        dom.nodes.capacity(),
+        dom.nodes.len(),
+        dom.start_tags.capacity(),
+        dom.start_tags.len(),
+        dom.end_tags.capacity(),
+        dom.end_tags.len(),
+        dom.stray_end_tags.capacity(),
+        dom.stray_end_tags.len(),
+        dom.comments.capacity(),
+        dom.comments.len(),
+        dom.by_start.capacity(),
+        dom.by_start.len(),
+    );
     let tags = (dom.start_tags.len() + dom.end_tags.len())
         * std::mem::size_of::<capture_lsp::syntax::html::SourceTag>();
     println!(

@@ -272,7 +272,10 @@ impl Dom {
     }
     /// Rebuild [`Dom::by_start`] from the nodes.
     pub(crate) fn index_starts(&mut self) {
-        self.by_start = self
+        // At most one entry per start tag: sized once, not grown by doubling.
+        self.by_start.clear();
+        self.by_start.reserve_exact(self.start_tags.len());
+        let starts = self
             .nodes
             .iter()
             .enumerate()
@@ -281,8 +284,8 @@ impl Dom {
                     Some((s.start_tag.start, i as NodeId))
                 }
                 _ => None,
-            })
-            .collect();
+            });
+        self.by_start.extend(starts);
         self.by_start.sort_unstable();
     }
 

@@ -805,6 +805,7 @@ fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment,
         }
         n
     });
+    reserve_for_splice(&mut dom.nodes, (b - a) as usize, inserted as usize);
     dom.nodes.splice(a as usize..b as usize, new_nodes);
 
     // Source-order tables: drop the region's entries, insert the fragment's, shift the rest.
@@ -893,12 +894,37 @@ fn splice_sorted<T: Sourced>(list: &mut Vec<T>, region: TextRange, new: Vec<T>, 
     for t in &mut list[b..] {
         t.shift(region, delta);
     }
+    reserve_for_splice(list, b - a, new.len());
     list.splice(a..b, new);
+}
+
+/// Make room for a `Vec::splice` that replaces `removed` entries by `inserted`, growing by
+/// a sixteenth rather than the doubling `splice` would do: the tree's tables come exactly
+/// sized from the parse, and the first edit that added a node doubled their memory.
+fn reserve_for_splice<T>(v: &mut Vec<T>, removed: usize, inserted: usize) {
+    let needed = v.len().saturating_sub(removed) + inserted;
+    if needed > v.capacity() {
+        v.reserve_exact(needed - v.len() + v.len() / 16);
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Edit;
+    use super::{Edit, reserve_for_splice};
+    #[test]
+    fn splices_grow_tables_by_a_sixteenth() {
+        let mut v: Vec<u32> = (0..1600).collect();
+        v.shrink_to_fit();
+        reserve_for_splice(&mut v, 1, 3);
+        v.splice(10..11, [7, 8, 9]);
+        assert_eq!(v.len(), 1602);
+        assert!(v.capacity() <= 1602 + 100 + 8, "capacity {}", v.capacity());
+        // Room left over takes later growth without reallocating.
+        let cap = v.capacity();
+        reserve_for_splice(&mut v, 0, 2);
+        v.splice(0..0, [1, 2]);
+        assert_eq!(v.capacity(), cap);
+    }
 
     /// Replace `text[edit.start..edit.old_end]` by `new[edit.start..edit.new_end]`.
     fn apply(text: &str, new: &str, e: Edit) -> String {
