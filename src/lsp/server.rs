@@ -1,7 +1,12 @@
 //! The language server: protocol handlers as thin translations — convert in, call the pure
 //! `ide` function on an immutable snapshot, convert out.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use serde::Deserialize;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::PublishDiagnostics;
@@ -12,7 +17,7 @@ use crate::ide::config::Config;
 use crate::ide::{self, Analysis};
 use crate::lsp::settings::Settings;
 use crate::lsp::store::{EditError, Snapshot, Store};
-use crate::lsp::transport::Outbox;
+use crate::lsp::transport::{Direct, DirectResult, Outbox};
 use crate::lsp::{checks, convert};
 use crate::text::{Encoding, LineIndex};
 
@@ -28,6 +33,23 @@ fn guard<T>(what: &'static str, f: impl FnOnce() -> T) -> Option<T> {
     }
 }
 
+/// The analysed snapshot of a document, computed off the async runtime. `None` for unknown
+/// documents (the request answers `null`).
+async fn analysed(store: &Store, uri: &Uri) -> Option<(Arc<Snapshot>, Arc<Analysis>)> {
+    let snap = store.snapshot(uri)?;
+    // Already analysed (the usual case after the first request of a version): no trip
+    // through the blocking pool, whose threads may be busy or asleep.
+    if let Some(analysis) = snap.computed() {
+        return Some((snap, analysis));
+    }
+    let s = snap.clone();
+    let analysis = tokio::task::spawn_blocking(move || s.analysis())
+        .await
+        .ok()
+        .flatten()?;
+    Some((snap, analysis))
+}
+
 /// How long diagnostics of a document above `largeFileThreshold` wait for typing to pause.
 const LARGE_FILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -35,6 +57,9 @@ pub struct Backend {
     client: Client,
     /// Where diagnostics are published, serialized straight from their LSP form.
     outbox: Outbox,
+    /// Between `initialize` and `shutdown`: requests may be answered [`Direct`]ly (else
+    /// the service answers them, with the error due).
+    serving: AtomicBool,
     store: Arc<Store>,
     /// The workspace index (see `lsp::workspace`).
     pub workspace: Arc<crate::lsp::workspace::Workspace>,
@@ -76,6 +101,7 @@ impl Backend {
         Backend {
             client,
             outbox,
+            serving: AtomicBool::new(false),
             store: Arc::new(Store::default()),
             workspace: Arc::default(),
             state: RwLock::new(State::default()),
@@ -135,21 +161,38 @@ impl Backend {
         }
     }
 
-    /// The analysed snapshot of a document, computed off the async runtime. `None` for
-    /// unknown documents (the request answers `null`).
+    /// The analysed snapshot of a document (see [`analysed`]).
     async fn analysed(&self, uri: &Uri) -> Option<(Arc<Snapshot>, Arc<Analysis>)> {
-        let snap = self.store.snapshot(uri)?;
-        // Already analysed (the usual case after the first request of a version): no trip
-        // through the blocking pool, whose threads may be busy or asleep.
-        if let Some(analysis) = snap.computed() {
-            return Some((snap, analysis));
+        analysed(&self.store, uri).await
+    }
+
+    /// The outline of a document (`None` for unknown documents) as a `'static` future over
+    /// what it needs, taken now: the protocol handler awaits it, and the direct path
+    /// ([`Direct`]) serializes its result straight to JSON.
+    fn symbols(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> impl Future<Output = Option<DocumentSymbolResponse>> + Send + 'static {
+        let uri = params.text_document.uri;
+        let enc = self.encoding();
+        let large = self.note_large_file(&uri, self.config().large_file_threshold);
+        let store = self.store.clone();
+        async move {
+            let (snap, analysis) = analysed(&store, &uri).await?;
+            let detail = if large {
+                ide::outline::Detail::Sections
+            } else {
+                ide::outline::Detail::Full
+            };
+            guard("documentSymbol", || {
+                let root = ide::outline::outline_with(&analysis, detail);
+                DocumentSymbolResponse::Nested(vec![convert::document_symbol(
+                    &snap.index,
+                    &root,
+                    enc,
+                )])
+            })
         }
-        let s = snap.clone();
-        let analysis = tokio::task::spawn_blocking(move || s.analysis())
-            .await
-            .ok()
-            .flatten()?;
-        Some((snap, analysis))
     }
 
     /// Whether the document is above the large-file threshold; says so once per document
@@ -260,6 +303,42 @@ impl Backend {
     }
 }
 
+impl Direct for Backend {
+    fn direct(
+        &self,
+        method: &str,
+        params: Option<&serde_json::Value>,
+    ) -> Option<BoxFuture<'static, DirectResult>> {
+        if !self.serving.load(Ordering::Acquire) {
+            return None;
+        }
+        match method {
+            "textDocument/documentSymbol" => {
+                Some(match params.map(DocumentSymbolParams::deserialize) {
+                    Some(Ok(params)) => self
+                        .symbols(params)
+                        .map(|r| {
+                            serde_json::to_vec(&r).map_err(|e| {
+                                tracing::error!("cannot serialize an outline: {e}");
+                                tower_lsp_server::jsonrpc::Error::internal_error()
+                            })
+                        })
+                        .boxed(),
+                    Some(Err(e)) => futures::future::ready(Err(
+                        tower_lsp_server::jsonrpc::Error::invalid_params(e.to_string()),
+                    ))
+                    .boxed(),
+                    None => futures::future::ready(Err(
+                        tower_lsp_server::jsonrpc::Error::invalid_params("params are missing"),
+                    ))
+                    .boxed(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let offered = params
@@ -304,6 +383,7 @@ impl LanguageServer for Backend {
             crate::lsp::workspace::IndexOptions::from_init(params.initialization_options.as_ref()),
             crate::lsp::workspace::ClientCaps::from_params(&params),
         );
+        self.serving.store(true, Ordering::Release);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 workspace_symbol_provider: Some(OneOf::Left(true)),
@@ -448,6 +528,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown");
+        self.serving.store(false, Ordering::Release);
         Ok(())
     }
 
@@ -614,23 +695,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some((snap, analysis)) = self.analysed(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        let enc = self.encoding();
-        let large = self.note_large_file(
-            &params.text_document.uri,
-            self.config().large_file_threshold,
-        );
-        let detail = if large {
-            ide::outline::Detail::Sections
-        } else {
-            ide::outline::Detail::Full
-        };
-        Ok(guard("documentSymbol", || {
-            let root = ide::outline::outline_with(&analysis, detail);
-            DocumentSymbolResponse::Nested(vec![convert::document_symbol(&snap.index, &root, enc)])
-        }))
+        Ok(self.symbols(params).await)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
