@@ -13,7 +13,8 @@
 //! Sizes: the seed, the largest corpus capture (skipped when `../shared/corpus` is absent),
 //! generated 1 MB and 10 MB captures. `REPLAY_EDITS` overrides the edit count (default
 //! 200; 50 at 10 MB for capture-lsp and 20 at 10 MB for the peer unless `REPLAY_FULL=1`).
-//! `REPLAY_SIZES=seed,corpus,1m,10m` picks sizes.
+//! `REPLAY_SIZES=seed,corpus,1m,10m` picks sizes. `REPLAY_LOG=FILE` has capture-lsp log to
+//! FILE (with `CAPTURE_LSP_LOG=debug`, each analysis and its time).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -372,10 +373,14 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let ours = vec![
+    let mut ours = vec![
         env!("CARGO_BIN_EXE_capture-lsp").to_string(),
         "--stdio".to_string(),
     ];
+    // `REPLAY_LOG=FILE`: the server logs there (level from `CAPTURE_LSP_LOG`).
+    if let Ok(log) = std::env::var("REPLAY_LOG") {
+        ours.extend(["--log-file".to_string(), log]);
+    }
     let peer = std::env::var("REPLAY_PEER")
         .ok()
         .map(PathBuf::from)

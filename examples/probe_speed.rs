@@ -6,6 +6,11 @@ use std::time::Instant;
 #[path = "../benches/support/gen.rs"]
 mod generator;
 
+// The server's allocator, so that the stages cost what they cost in the server.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     // A file, or `gen:1m` / `gen:10m` for the benchmarks' generated captures.
     let arg = std::env::args().nth(1).expect("file or gen:1m / gen:10m");
@@ -114,7 +119,7 @@ fn reparse_probe(text: &str) {
         seed ^= seed << 17;
         seed
     };
-    let (mut ok, mut times) = (0, Vec::new());
+    let (mut ok, mut times, mut refused_in) = (0, Vec::new(), Vec::new());
     let mut why: std::collections::BTreeMap<String, usize> = Default::default();
     for i in 0..400 {
         let mut at = body + 1 + (next() as usize) % (doc.len() - body - 1);
@@ -135,6 +140,7 @@ fn reparse_probe(text: &str) {
         match cap.try_reparse(&before, &doc, edit) {
             Ok(()) => ok += 1,
             Err(r) => {
+                refused_in.push(t.elapsed());
                 *why.entry(format!("{r:?}")).or_default() += 1;
                 if std::env::var("SHOW").is_ok() {
                     let lo = before.floor_char_boundary(edit.start.saturating_sub(80));
@@ -157,6 +163,10 @@ fn reparse_probe(text: &str) {
         times[200], times[360], times[380], times[399]
     );
     println!("refused: {why:?}");
+    refused_in.sort();
+    if let (Some(p50), Some(max)) = (refused_in.get(refused_in.len() / 2), refused_in.last()) {
+        println!("time to refuse: p50 {p50:?} max {max:?}");
+    }
 }
 
 /// `REPARSE=analysis`: the same edits through `Analysis::reparse` (tree reused in place),

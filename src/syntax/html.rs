@@ -321,13 +321,13 @@ pub fn parse_body(text: &str, offset: usize) -> Dom {
     let tags = max_tags(body);
     let (gum, ever) = if body.len() >= PARALLEL_THRESHOLD {
         std::thread::scope(|scope| {
-            let spans = scope.spawn(|| span_pass(body, tags));
+            let spans = scope.spawn(|| span_pass(body, offset, tags));
             let ever = tree_pass(body, tags, None);
             let gum = spans.join().unwrap_or_else(|_| GumOutput::default());
             (gum, ever)
         })
     } else {
-        (span_pass(body, tags), tree_pass(body, tags, None))
+        (span_pass(body, offset, tags), tree_pass(body, tags, None))
     };
     assemble(text, offset, gum, ever, None)
 }
@@ -353,7 +353,7 @@ pub(crate) fn parse_fragment(
 ) -> Option<Fragment> {
     let slice = region.slice(text)?;
     let tags = max_tags(slice);
-    let gum = span_pass(slice, tags);
+    let gum = span_pass(slice, region.start, tags);
     let truncated = gum.truncated;
     let mut ever = tree_pass(slice, tags, Some((context, quirks)));
     let probed = ever.probed.take();
@@ -383,24 +383,57 @@ type GumStart = scan::StartTag;
 #[derive(Debug, Default)]
 struct GumOutput {
     starts: Vec<GumStart>,
-    ends: Vec<(Name, TextRange)>,
+    /// The `Dom`'s source-order tables, ranges absolute: start tags (their nodes are filled
+    /// in by `assemble`), end tags and comments.
+    start_tags: Vec<SourceTag>,
+    end_tags: Vec<SourceTag>,
     comments: Vec<SourceComment>,
+    /// The end tags each start tag would pair with, and those that close nothing
+    /// ([`match_end_tags`]).
+    matched: (Vec<Option<usize>>, Vec<usize>),
     truncated: bool,
 }
 
-fn span_pass(body: &str, tags: usize) -> GumOutput {
+/// Scan `body` (which starts at `offset` in the document) for spans, and build from them
+/// alone what the tree does not decide: the tag tables and the source-order end-tag
+/// matching. On large bodies this runs on a second thread while html5ever builds the tree.
+fn span_pass(body: &str, offset: usize, tags: usize) -> GumOutput {
     let scanned = scan::scan(body, tags);
+    let shift = |r: TextRange| r.shift(offset);
+    let start_tags: Vec<SourceTag> = scanned
+        .starts
+        .iter()
+        .map(|t| SourceTag {
+            name: t.name.clone(),
+            range: shift(t.range),
+            node: None,
+            closed: is_void(&t.name) || t.self_closing,
+        })
+        .collect();
+    let end_tags: Vec<SourceTag> = scanned
+        .ends
+        .into_iter()
+        .map(|(name, range)| SourceTag {
+            name,
+            range: shift(range),
+            node: None,
+            closed: false,
+        })
+        .collect();
+    let matched = match_end_tags(&start_tags, &end_tags);
     GumOutput {
         truncated: scanned.truncated,
         starts: scanned.starts,
-        ends: scanned.ends,
+        start_tags,
+        end_tags,
+        matched,
         comments: scanned
             .comments
             .into_iter()
             .map(|c| SourceComment {
                 text: c.inner.slice(body).unwrap_or_default().to_string(),
-                range: c.range,
-                inner: c.inner,
+                range: shift(c.range),
+                inner: shift(c.inner),
             })
             .collect(),
     }
@@ -681,21 +714,20 @@ fn assemble(
             *slot = *g as u32;
         }
     }
+    let GumOutput {
+        starts,
+        mut start_tags,
+        end_tags,
+        comments,
+        matched,
+        ..
+    } = gum;
     let mut dom = Dom {
-        comments: gum
-            .comments
-            .iter()
-            .map(|c| SourceComment {
-                text: c.text.clone(),
-                range: shift(c.range),
-                inner: shift(c.inner),
-            })
-            .collect(),
+        comments,
         quirks: Quirks::from_html5ever(arena.quirks),
         ..Dom::default()
     };
     dom.nodes.reserve(arena.nodes.len());
-    let mut node_of_start: Vec<Option<NodeId>> = vec![None; gum.starts.len()];
 
     // Walk the arena depth-first, building nodes in document order.
     let mut stack: Vec<(ArenaId, Option<NodeId>)> = vec![(0, None)];
@@ -709,7 +741,7 @@ fn assemble(
                 let gum_tag = start_of
                     .get(at as usize)
                     .filter(|&&g| g != NONE)
-                    .and_then(|&g| gum.starts.get(g as usize).map(|t| (g as usize, t)));
+                    .and_then(|&g| starts.get(g as usize).map(|t| (g as usize, t)));
                 let attrs = attrs
                     .into_iter()
                     .map(|a| {
@@ -733,7 +765,9 @@ fn assemble(
                     end_tag: None,
                 });
                 if let Some((g, _)) = gum_tag {
-                    node_of_start[g] = Some(dom.nodes.len() as NodeId);
+                    if let Some(tag) = start_tags.get_mut(g) {
+                        tag.node = Some(dom.nodes.len() as NodeId);
+                    }
                 } else if !matches!(&*name.local, "html" | "head" | "body") {
                     dom.unmapped_start_tags += 1;
                 }
@@ -768,27 +802,8 @@ fn assemble(
         stack[first..].reverse();
     }
 
-    dom.start_tags = gum
-        .starts
-        .iter()
-        .zip(node_of_start)
-        .map(|(t, node)| SourceTag {
-            name: t.name.clone(),
-            range: shift(t.range),
-            node,
-            closed: is_void(&t.name) || t.self_closing,
-        })
-        .collect();
-    dom.end_tags = gum
-        .ends
-        .into_iter()
-        .map(|(name, range)| SourceTag {
-            name,
-            range: shift(range),
-            node: None,
-            closed: false,
-        })
-        .collect();
+    dom.start_tags = start_tags;
+    dom.end_tags = end_tags;
     dom.index_starts();
     if let Some(frame) = frame
         && let Some(NodeData::Element(root)) = dom.nodes.get_mut(1).map(|n| &mut n.data)
@@ -800,7 +815,7 @@ fn assemble(
         });
         root.range = Some(frame);
     }
-    pair_end_tags(&mut dom);
+    apply_end_tag_pairs(&mut dom, matched);
     extend_implicit_ranges(&mut dom);
     assign_text_ranges(text, &mut dom);
     dom
@@ -845,7 +860,15 @@ fn match_end_tags(starts: &[SourceTag], ends: &[SourceTag]) -> (Vec<Option<usize
 /// element's end tag span and range, and the stray end tags. Returns the elements whose end
 /// tag changed.
 pub(crate) fn pair_end_tags(dom: &mut Dom) -> Vec<NodeId> {
-    let (candidates, stray) = match_end_tags(&dom.start_tags, &dom.end_tags);
+    let matched = match_end_tags(&dom.start_tags, &dom.end_tags);
+    apply_end_tag_pairs(dom, matched)
+}
+
+/// [`pair_end_tags`] from the source-order matching, already computed.
+fn apply_end_tag_pairs(
+    dom: &mut Dom,
+    (candidates, stray): (Vec<Option<usize>>, Vec<usize>),
+) -> Vec<NodeId> {
     let accepted = accepted_end_tags(dom, &candidates);
     let mut changed = Vec::new();
     for (id, end) in accepted.into_iter().enumerate() {
