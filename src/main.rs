@@ -130,7 +130,12 @@ static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc settings (read at start-up): a background thread returns freed pages to the OS
 /// one second after they were last used (`dirty_decay_ms`), at once past that
-/// (`muzzy_decay_ms:0`), so an idle server holds little more than its live data.
+/// (`muzzy_decay_ms:0`), so an idle server holds little more than its live data. One arena
+/// (`narenas:1`) rather than four per core: the parse, the line table, the checks and the
+/// requests run on different threads, and memory one of them freed went unused by the others
+/// (peak RSS with the 1 MB capture open: 57 MB with the default, 44 MB with one arena; the
+/// per-thread caches keep the arena's lock off the hot paths, and the replay's latencies did
+/// not change).
 #[cfg(not(target_env = "msvc"))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
-pub static MALLOC_CONF: &[u8] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+pub static MALLOC_CONF: &[u8] = b"background_thread:true,narenas:1,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
