@@ -974,10 +974,13 @@ fn find_suffix(text: &str, rules: &CreditRules) -> Option<Found> {
     let mut segment = &before[segment_start..];
     // A long segment is more caption than credit: keep the part after the last space.
     if segment.trim().chars().count() > 20 {
+        // After the last whitespace char, which may be wider than a byte (NBSP).
         let cut = segment
             .trim_end()
-            .rfind(char::is_whitespace)
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         segment = &segment[cut..];
     }
     let name = segment.trim();
@@ -1227,6 +1230,15 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
+
+    /// A long suffix-credit segment is cut after its last whitespace, which may be a
+    /// two-byte NBSP (the analysis fuzzer's crash: the cut landed inside it).
+    #[test]
+    fn long_suffix_segment_cut_after_a_wide_space() {
+        let text = "这是一段很长很长很长很长的图片说明文字\u{a0}新华社记者张三摄";
+        let found = find_suffix(text, CreditRules::builtin()).expect("a suffix credit");
+        assert_eq!(found.name.slice(text), Some("新华社记者张三"));
+    }
 
     /// The prefix-marker search as first written, marker by marker with `match_indices`:
     /// the reference for the automaton-driven search.
