@@ -15,6 +15,11 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 #[path = "support/gen.rs"]
 mod generator;
 
+// The server's allocator, so that the figures are the server's.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 const SEED: &str = "seed/bbc_65032731.capture.txt";
 const CORPUS: &str = "corpus";
 
