@@ -888,10 +888,9 @@ fn apply_end_tag_pairs(
     changed
 }
 
-/// Accept a candidate end tag for an element only when every element whose start tag lies
-/// between the two tags is a descendant of it in the real tree (node ids are in preorder, so a
-/// subtree is a contiguous id range). Returns the end tag per node.
-fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<TextRange>> {
+/// The first id after each node's subtree (ids are in preorder, so a subtree is the
+/// contiguous id range `id..subtree_end[id]`).
+fn subtree_ends(dom: &Dom) -> Vec<u32> {
     let n = dom.nodes.len();
     let mut subtree_end: Vec<u32> = (0..n as u32).map(|i| i + 1).collect();
     for i in (0..n).rev() {
@@ -902,7 +901,75 @@ fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<Text
             }
         }
     }
-    let mut out = vec![None; n];
+    subtree_end
+}
+
+/// Accept a candidate end tag for an element only when every element whose start tag lies
+/// between the two tags is a descendant of it in the real tree. Returns the end tag per node.
+///
+/// The candidate pairs nest like brackets (the matching is stack-based), so the sets of
+/// start tags between them do too: one pass over the start tags keeps the open pairs on a
+/// stack with the least and greatest node id seen inside each, adds each tag's node to the
+/// innermost pair, and folds a pair's extremes into the enclosing one when it closes. Linear,
+/// where checking every pair's inner tags took time proportional to the nesting depth (and
+/// quadratic time on deeply nested input).
+fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<TextRange>> {
+    struct Open {
+        id: NodeId,
+        end: TextRange,
+        min: NodeId,
+        max: NodeId,
+    }
+    let subtree_end = subtree_ends(dom);
+    let mut out = vec![None; dom.nodes.len()];
+    let mut stack: Vec<Open> = Vec::new();
+    let mut close = |o: Open, stack: &mut Vec<Open>| {
+        let hi = subtree_end.get(o.id as usize).copied().unwrap_or(0);
+        // Vacuously true without inner nodes (min = MAX, max = 0).
+        if o.min > o.id
+            && o.max < hi
+            && let Some(slot) = out.get_mut(o.id as usize)
+        {
+            *slot = Some(o.end);
+        }
+        if let Some(outer) = stack.last_mut() {
+            outer.min = outer.min.min(o.min);
+            outer.max = outer.max.max(o.max);
+        }
+    };
+    for (k, tag) in dom.start_tags.iter().enumerate() {
+        while let Some(o) = stack.pop_if(|o| o.end.start <= tag.range.start) {
+            close(o, &mut stack);
+        }
+        if let (Some(d), Some(top)) = (tag.node, stack.last_mut()) {
+            top.min = top.min.min(d);
+            top.max = top.max.max(d);
+        }
+        if let (Some(Some(e)), Some(id)) = (candidates.get(k), tag.node)
+            && let Some(end) = dom.end_tags.get(*e)
+        {
+            stack.push(Open {
+                id,
+                end: end.range,
+                min: NodeId::MAX,
+                max: 0,
+            });
+        }
+    }
+    while let Some(o) = stack.pop() {
+        close(o, &mut stack);
+    }
+    out
+}
+
+/// [`accepted_end_tags`] as first written, pair by pair: the reference for the one-pass form.
+#[cfg(test)]
+pub(crate) fn accepted_end_tags_reference(
+    dom: &Dom,
+    candidates: &[Option<usize>],
+) -> Vec<Option<TextRange>> {
+    let subtree_end = subtree_ends(dom);
+    let mut out = vec![None; dom.nodes.len()];
     let tags = &dom.start_tags;
     for (k, cand) in candidates.iter().enumerate() {
         let (Some(e), Some(Some(id))) = (cand, tags.get(k).map(|t| t.node)) else {
@@ -911,8 +978,7 @@ fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<Text
         let Some(end) = dom.end_tags.get(*e) else {
             continue;
         };
-        let lo = id;
-        let hi = subtree_end[id as usize];
+        let (lo, hi) = (id, subtree_end[id as usize]);
         let inner_ok = tags[k + 1..]
             .iter()
             .take_while(|s| s.range.start < end.range.start)
@@ -922,6 +988,16 @@ fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<Text
         }
     }
     out
+}
+
+/// Both forms of the acceptance for `dom` (tests).
+#[cfg(test)]
+pub(crate) fn accepted_both(dom: &Dom) -> (Vec<Option<TextRange>>, Vec<Option<TextRange>>) {
+    let (candidates, _) = match_end_tags(&dom.start_tags, &dom.end_tags);
+    (
+        accepted_end_tags(dom, &candidates),
+        accepted_end_tags_reference(dom, &candidates),
+    )
 }
 
 /// Elements closed implicitly (no end tag) extend to the end of their last mapped descendant.

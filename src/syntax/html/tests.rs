@@ -112,3 +112,37 @@ fn cdata_in_svg_resyncs() {
     "##]]
     .assert_eq(&render(text));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// The one-pass end-tag acceptance agrees with the pair-by-pair reference on tag soups
+    /// (misnested, unclosed and stray tags, tables, formatting elements, deep nesting).
+    #[test]
+    fn end_tag_acceptance_matches_the_reference(
+        parts in proptest::collection::vec(0usize..22, 0..120)
+    ) {
+        const PIECES: [&str; 22] = [
+            "<div>", "</div>", "<p>", "</p>", "<b>", "</b>", "<a href=x>", "</a>", "<table>",
+            "<td>", "</table>", "<li>", "<ul>", "</ul>", "<span>", "</span>", "text", " ",
+            "<br>", "<select>", "</select>", "<i>",
+        ];
+        let text: String = parts.iter().map(|&k| PIECES[k]).collect();
+        let dom = parse_body(&text, 0);
+        let (fast, reference) = accepted_both(&dom);
+        proptest::prop_assert_eq!(fast, reference, "{}", text);
+    }
+}
+
+#[test]
+fn end_tag_acceptance_on_deep_nesting() {
+    for (open, close) in [("<div>", "</div>"), ("<span>", "</span>"), ("<b>", "</b>")] {
+        let text = format!("{}x{}", open.repeat(300), close.repeat(300));
+        let dom = parse_body(&text, 0);
+        let (fast, reference) = accepted_both(&dom);
+        assert_eq!(fast, reference, "{open}");
+        assert!(
+            fast.iter().flatten().count() > 0,
+            "{open}: nothing accepted"
+        );
+    }
+}
