@@ -63,10 +63,10 @@ fn main() {
     stages.run("diags value", || {
         serde_json::to_value(&diags).unwrap_or_default()
     });
-    let rope = ropey::Rope::from_str(&text);
+    let shared: std::sync::Arc<str> = text.as_str().into();
     stages.run("line table", || {
-        // A fresh index over a shared rope; the first conversion builds its flat table.
-        LineIndex::from_rope(rope.clone()).line_col(text.len(), Encoding::Utf16)
+        // A fresh index over a shared text; the first conversion builds its flat table.
+        LineIndex::from_shared(shared.clone()).line_col(text.len(), Encoding::Utf16)
     });
     let sym = stages.run("to lsp", || {
         capture_lsp::lsp::convert::document_symbol(&index, &root, Encoding::Utf16)
@@ -195,7 +195,7 @@ fn analysis_reparse_probe(text: &str) {
         }
         doc.insert(at, 'x');
         let t = Instant::now();
-        let next_a = Analysis::reparse(a, &doc, Edit::new(at, at, 1), &rules);
+        let next_a = Analysis::reparse(a, doc.as_str(), Edit::new(at, at, 1), &rules);
         let d = t.elapsed();
         match next_a.parse {
             ParseKind::Spliced { .. } => spliced.push(d),

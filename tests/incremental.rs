@@ -4,7 +4,6 @@
 use capture_lsp::lsp::store::apply_change;
 use capture_lsp::text::{Encoding, LineIndex};
 use proptest::prelude::*;
-use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
 fn piece() -> impl Strategy<Value = &'static str> {
@@ -43,7 +42,7 @@ proptest! {
         utf8 in any::<bool>(),
     ) {
         let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
-        let mut rope = Rope::from_str(&initial);
+        let mut doc = LineIndex::new(&initial);
         let mut expected = initial.clone();
         for (a, b, insert) in edits {
             let (a, b) = (floor(&expected, a), floor(&expected, b));
@@ -61,8 +60,8 @@ proptest! {
                 range_length: None,
                 text: insert.clone(),
             };
-            apply_change(&mut rope, &change, enc);
-            prop_assert_eq!(rope.to_string(), expected.clone());
+            apply_change(&mut doc, &change, enc);
+            prop_assert_eq!(doc.text().to_string(), expected.clone());
         }
     }
 }

@@ -48,22 +48,28 @@ impl Analysis {
         Analysis::with_rules(text, credit_text::CreditRules::builtin())
     }
 
-    /// Analyse with credit recognition tables extended by configuration.
-    pub fn with_rules(text: &str, rules: &credit_text::CreditRules) -> Analysis {
-        Analysis::from_capture(text, Capture::parse(text), ParseKind::Full, rules)
+    /// Analyse with credit recognition tables extended by configuration. The text may be
+    /// shared (an `Arc<str>`, kept without a copy) or borrowed (copied).
+    pub fn with_rules(
+        text: impl Into<std::sync::Arc<str>>,
+        rules: &credit_text::CreditRules,
+    ) -> Analysis {
+        let text = text.into();
+        let capture = Capture::parse(&text);
+        Analysis::from_capture(text, capture, ParseKind::Full, rules)
     }
 
     /// Build the model over a parsed capture of `text`.
     fn from_capture(
-        text: &str,
+        text: std::sync::Arc<str>,
         capture: Capture,
         parse: ParseKind,
         rules: &credit_text::CreditRules,
     ) -> Analysis {
-        let article = model::build(text, &capture, rules);
+        let article = model::build(&text, &capture, rules);
         Analysis {
-            text: text.into(),
             len: text.len(),
+            text,
             capture,
             article,
             parse,
@@ -76,15 +82,19 @@ impl Analysis {
     /// article model is built again.
     pub fn reparse(
         previous: std::sync::Arc<Analysis>,
-        text: &str,
+        text: impl Into<std::sync::Arc<str>>,
         edit: crate::syntax::Edit,
         rules: &credit_text::CreditRules,
     ) -> Analysis {
+        let text: std::sync::Arc<str> = text.into();
         let consistent = edit.new_end <= text.len()
             && edit.old_end <= previous.len
             && previous.len - edit.old_end == text.len() - edit.new_end;
-        let prepared =
-            consistent.then(|| previous.capture.prepare_reparse(&previous.text, text, edit));
+        let prepared = consistent.then(|| {
+            previous
+                .capture
+                .prepare_reparse(&previous.text, &text, edit)
+        });
         let (capture, parse) = match prepared {
             Some(Ok(prepared)) => {
                 // Checked first, so a tree still shared with a request is copied only
@@ -93,11 +103,11 @@ impl Analysis {
                     Ok(a) => (a.capture, false),
                     Err(shared) => (shared.capture.clone(), true),
                 };
-                capture.apply_reparse(prepared, text);
+                capture.apply_reparse(prepared, &text);
                 (capture, ParseKind::Spliced { copied })
             }
-            Some(Err(why)) => (Capture::parse(text), ParseKind::Refused(why)),
-            None => (Capture::parse(text), ParseKind::Full),
+            Some(Err(why)) => (Capture::parse(&text), ParseKind::Refused(why)),
+            None => (Capture::parse(&text), ParseKind::Full),
         };
         Analysis::from_capture(text, capture, parse, rules)
     }

@@ -1,11 +1,11 @@
-//! The document store: open documents as ropes with versions, and immutable snapshots from
-//! which every request computes. Edits are applied synchronously, in arrival order.
+//! The document store: open documents (their text, shared with the snapshots and analyses
+//! of each version) with versions, and immutable snapshots from which every request
+//! computes. Edits are applied synchronously, in arrival order.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::ide::Analysis;
@@ -14,8 +14,9 @@ use crate::lsp::convert;
 use crate::syntax::Edit;
 use crate::text::{Encoding, LineIndex};
 
-/// One version of a document. Cheap to clone (the rope shares its chunks); the analysis is
-/// computed at most once, on first demand.
+/// One version of a document. Its index shares the version's text with the document and
+/// the analysis (one copy of each version); the analysis is computed at most once, on first
+/// demand.
 pub struct Snapshot {
     pub uri: Uri,
     pub version: i32,
@@ -59,12 +60,12 @@ impl Snapshot {
 
     fn analyse(&self) -> Option<Arc<Analysis>> {
         let started = std::time::Instant::now();
-        let text = self.index.rope().to_string();
+        let text = self.index.text().clone();
         let base = self.base.lock().unwrap_or_else(|e| e.into_inner()).take();
         let rules = &self.credit_rules;
         let incremental = base.and_then(|b| {
             catch_unwind(AssertUnwindSafe(|| {
-                Analysis::reparse(b.analysis, &text, b.edit, rules)
+                Analysis::reparse(b.analysis, text.clone(), b.edit, rules)
             }))
             .inspect_err(|_| {
                 tracing::error!(uri = self.uri.as_str(), "incremental analysis panicked")
@@ -81,7 +82,7 @@ impl Snapshot {
             );
             return Some(Arc::new(a));
         }
-        match catch_unwind(AssertUnwindSafe(|| Analysis::with_rules(&text, rules))) {
+        match catch_unwind(AssertUnwindSafe(|| Analysis::with_rules(text, rules))) {
             Ok(a) => {
                 tracing::debug!(
                     uri = self.uri.as_str(),
@@ -104,12 +105,14 @@ impl Snapshot {
     }
 
     pub fn text(&self) -> String {
-        self.index.rope().to_string()
+        self.index.text().to_string()
     }
 }
 
 struct Document {
-    rope: Rope,
+    /// The current text, and its line table once a conversion built it (edits convert
+    /// their positions with it).
+    index: LineIndex,
     version: i32,
     snapshot: Option<Arc<Snapshot>>,
     /// The latest analysis and the edits since, until the next snapshot takes them.
@@ -153,7 +156,7 @@ impl Store {
         self.lock().insert(
             uri,
             Document {
-                rope: Rope::from_str(text),
+                index: LineIndex::new(text),
                 version,
                 snapshot: None,
                 pending: None,
@@ -195,7 +198,7 @@ impl Store {
             })
             .or_else(|| doc.pending.take().map(|b| (b.analysis, Some(b.edit))));
         for change in changes {
-            match apply_change(&mut doc.rope, change, enc) {
+            match apply_change(&mut doc.index, change, enc) {
                 Some(edit) => {
                     if let Some((_, acc)) = base.as_mut() {
                         *acc = Some(acc.map_or(edit, |a| a.then(edit)));
@@ -235,7 +238,7 @@ impl Store {
         let snap = Arc::new(Snapshot {
             uri: uri.clone(),
             version: doc.version,
-            index: LineIndex::from_rope(doc.rope.clone()),
+            index: doc.index.clone(),
             credit_rules,
             analysis: OnceLock::new(),
             base: Mutex::new(doc.pending.take()),
@@ -246,7 +249,7 @@ impl Store {
 
     /// Size in bytes of an open document.
     pub fn len(&self, uri: &Uri) -> Option<usize> {
-        self.lock().get(uri).map(|d| d.rope.len_bytes())
+        self.lock().get(uri).map(|d| d.index.len())
     }
 
     pub fn version(&self, uri: &Uri) -> Option<i32> {
@@ -258,28 +261,29 @@ impl Store {
     }
 }
 
-/// Apply one LSP content change to a rope. Out-of-range positions clamp; an inverted range
-/// is normalised. Never panics. Returns the edit in byte offsets, or `None` for a
-/// whole-document replacement.
+/// Apply one LSP content change to a document's text (a new text, and a new index over
+/// it). Out-of-range positions clamp; an inverted range is normalised. Never panics.
+/// Returns the edit in byte offsets, or `None` for a whole-document replacement.
 pub fn apply_change(
-    rope: &mut Rope,
+    doc: &mut LineIndex,
     change: &TextDocumentContentChangeEvent,
     enc: Encoding,
 ) -> Option<Edit> {
     match change.range {
         None => {
-            *rope = Rope::from_str(&change.text);
+            *doc = LineIndex::new(&change.text);
             None
         }
         Some(range) => {
-            let index = LineIndex::from_rope(rope.clone());
-            let a = index.offset(convert::line_col(range.start), enc);
-            let b = index.offset(convert::line_col(range.end), enc);
+            let a = doc.offset(convert::line_col(range.start), enc);
+            let b = doc.offset(convert::line_col(range.end), enc);
             let (start, end) = if a <= b { (a, b) } else { (b, a) };
-            let start_char = rope.byte_to_char(start);
-            let end_char = rope.byte_to_char(end);
-            rope.remove(start_char..end_char);
-            rope.insert(start_char, &change.text);
+            let old = doc.text();
+            let mut text = String::with_capacity(old.len() - (end - start) + change.text.len());
+            text.push_str(&old[..start]);
+            text.push_str(&change.text);
+            text.push_str(&old[end..]);
+            *doc = LineIndex::new(&text);
             Some(Edit::new(start, end, change.text.len()))
         }
     }

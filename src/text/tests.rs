@@ -102,26 +102,105 @@ proptest! {
     }
 }
 
+/// The rope-walking conversions the index used before its flat table took both
+/// directions: the reference (ropey counts lines, chars and UTF-16 units in its tree).
+mod by_rope {
+    use super::super::{Encoding, LineCol};
+    use ropey::Rope;
+
+    fn clamp(rope: &Rope, offset: usize) -> usize {
+        let offset = offset.min(rope.len_bytes());
+        rope.char_to_byte(rope.byte_to_char(offset))
+    }
+
+    fn line_start(rope: &Rope, line: usize) -> usize {
+        if line >= rope.len_lines() {
+            rope.len_bytes()
+        } else {
+            rope.line_to_byte(line)
+        }
+    }
+
+    fn line_content_end(rope: &Rope, line: usize) -> usize {
+        if line + 1 >= rope.len_lines() {
+            return rope.len_bytes();
+        }
+        let mut end = rope.line_to_byte(line + 1);
+        if end > 0 && rope.byte(end - 1) == b'\n' {
+            end -= 1;
+        }
+        if end > 0 && rope.byte(end - 1) == b'\r' {
+            end -= 1;
+        }
+        end.max(line_start(rope, line))
+    }
+
+    fn units_before(rope: &Rope, offset: usize, enc: Encoding) -> usize {
+        match enc {
+            Encoding::Utf8 => offset,
+            Encoding::Utf16 => rope.char_to_utf16_cu(rope.byte_to_char(offset)),
+            Encoding::Utf32 => rope.byte_to_char(offset),
+        }
+    }
+
+    pub fn line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
+        let offset = clamp(rope, offset);
+        let line = rope.byte_to_line(offset);
+        let start = line_start(rope, line);
+        let offset = offset.min(line_content_end(rope, line));
+        let col = units_before(rope, offset, enc) - units_before(rope, start, enc);
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    pub fn offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= rope.len_lines() {
+            return rope.len_bytes();
+        }
+        let start = line_start(rope, line);
+        let end = line_content_end(rope, line);
+        let target = units_before(rope, start, enc).saturating_add(pos.col as usize);
+        let offset = match enc {
+            Encoding::Utf8 => clamp(rope, target),
+            Encoding::Utf16 => {
+                let units = target.min(rope.len_utf16_cu());
+                rope.char_to_byte(rope.utf16_cu_to_char(units))
+            }
+            Encoding::Utf32 => rope.char_to_byte(target.min(rope.len_chars())),
+        };
+        offset.clamp(start, end)
+    }
+}
+
 proptest! {
     #[test]
     fn flat_table_agrees_with_the_rope(
         parts in proptest::collection::vec(text_strategy(), 1..40),
         pick in 0usize..4000,
+        line in 0u32..12,
+        col in 0u32..300,
     ) {
         // Long enough to span several checkpoints.
         let text = parts.concat();
         let index = LineIndex::new(&text);
+        let rope = ropey::Rope::from_str(&text);
         let offset = pick % (text.len() + 2);
+        let pos = LineCol { line, col };
         for enc in ENCODINGS {
-            prop_assert_eq!(index.line_col(offset, enc), index.line_col_by_rope(offset, enc));
+            prop_assert_eq!(index.line_col(offset, enc), by_rope::line_col(&rope, offset, enc));
+            prop_assert_eq!(index.offset(pos, enc), by_rope::offset(&rope, pos, enc), "{:?} {:?}", pos, enc);
         }
+        prop_assert_eq!(index.line_count(), rope.len_lines());
     }
 }
 
 #[test]
-fn flat_table_agrees_with_the_rope_across_chunks() {
-    // Large enough for many rope chunks and checkpoints, with line breaks of every kind
-    // (lone `\r`, `\r\n`, `\r\r`) landing on chunk and checkpoint edges.
+fn flat_table_agrees_with_the_rope_across_checkpoints() {
+    // Many checkpoints, with line breaks of every kind (lone `\r`, `\r\n`, `\r\r`) and
+    // wide chars landing on checkpoint edges.
     let pieces = ["\r", "\n", "\r\n", "a", "bc", "中", "😀", "\r\r", "é"];
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut text = String::new();
@@ -132,14 +211,27 @@ fn flat_table_agrees_with_the_rope_across_chunks() {
         text.push_str(pieces[(state % pieces.len() as u64) as usize]);
     }
     let index = LineIndex::new(&text);
-    assert!(index.rope().chunks().count() > 10);
+    let rope = ropey::Rope::from_str(&text);
+    assert_eq!(index.line_count(), rope.len_lines());
     for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
         for enc in ENCODINGS {
+            let pos = index.line_col(offset, enc);
             assert_eq!(
-                index.line_col(offset, enc),
-                index.line_col_by_rope(offset, enc),
+                pos,
+                by_rope::line_col(&rope, offset, enc),
                 "offset {offset}, {enc:?}"
             );
+            for col in [pos.col, pos.col + 1, pos.col + 1000] {
+                let p = LineCol {
+                    line: pos.line,
+                    col,
+                };
+                assert_eq!(
+                    index.offset(p, enc),
+                    by_rope::offset(&rope, p, enc),
+                    "position {p:?}, {enc:?}"
+                );
+            }
         }
     }
 }
