@@ -105,6 +105,17 @@ impl Stages {
     }
 }
 
+/// The edits' random source: `SEED=n` picks another sequence.
+fn edit_rng() -> generator::Rng {
+    let seed = std::env::var("SEED").ok().and_then(|v| v.parse().ok());
+    generator::Rng::new(seed.unwrap_or(0x1234_5678_9abc_def1))
+}
+
+/// A random char boundary in the body (which starts at `body`), past its first byte.
+fn edit_point(rng: &mut generator::Rng, doc: &str, body: usize) -> usize {
+    doc.floor_char_boundary(body + 1 + rng.below(doc.len() - body - 1))
+}
+
 /// `REPARSE=1`: replay-like single-character edits through `Capture::reparse`.
 #[allow(dead_code)]
 fn reparse_probe(text: &str) {
@@ -112,23 +123,14 @@ fn reparse_probe(text: &str) {
     let mut doc = text.to_string();
     let mut cap = Capture::parse(&doc);
     let body = cap.body.start;
-    let mut seed = 0x1234_5678_9abc_def1u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = edit_rng();
     let (mut ok, mut times, mut refused_in) = (0, Vec::new(), Vec::new());
     let mut why: std::collections::BTreeMap<String, usize> = Default::default();
     for i in 0..400 {
-        let mut at = body + 1 + (next() as usize) % (doc.len() - body - 1);
-        while !doc.is_char_boundary(at) {
-            at -= 1;
-        }
+        let at = edit_point(&mut rng, &doc, body);
         let before = doc.clone();
         let edit = if i % 2 == 0 {
-            let ch = ["x", "字", " ", "😀"][(next() % 4) as usize];
+            let ch = rng.pick(&["x", "字", " ", "😀"]);
             doc.insert_str(at, ch);
             Edit::new(at, at, ch.len())
         } else {
@@ -180,19 +182,10 @@ fn analysis_reparse_probe(text: &str) {
     let mut doc = text.to_string();
     let mut a = Arc::new(Analysis::new(&doc));
     let body = a.capture.body.start;
-    let mut seed = 0x1234_5678_9abc_def1u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = edit_rng();
     let (mut spliced, mut full) = (Vec::new(), Vec::new());
     for _ in 0..200 {
-        let mut at = body + 1 + (next() as usize) % (doc.len() - body - 1);
-        while !doc.is_char_boundary(at) {
-            at -= 1;
-        }
+        let at = edit_point(&mut rng, &doc, body);
         doc.insert(at, 'x');
         let t = Instant::now();
         let next_a = Analysis::reparse(a, doc.as_str(), Edit::new(at, at, 1), &rules);

@@ -4,6 +4,8 @@
 //! code lens, cross-capture previews, credit recovery data, index updates from disk events
 //! and unsaved edits, `$/progress`, and single-file mode.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -15,7 +17,6 @@ use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::Uri;
 
 use capture_lsp::ide::workspace::{Entry, Index, header_backlinks, link_preview};
-use capture_lsp::lsp::server::Backend;
 
 // ---------------------------------------------------------------------------------------
 // Fixtures
@@ -97,14 +98,7 @@ async fn read_msg(r: &mut BufReader<tokio::io::ReadHalf<DuplexStream>>) -> Optio
 
 impl Client {
     fn start() -> Client {
-        let (client_io, server_io) = tokio::io::duplex(1 << 20);
-        let (sr, sw) = tokio::io::split(server_io);
-        tokio::spawn(capture_lsp::lsp::transport::serve(
-            tokio_util::io::SyncIoBridge::new(sr),
-            tokio_util::io::SyncIoBridge::new(sw),
-            Backend::new,
-        ));
-        let (cr, cw) = tokio::io::split(client_io);
+        let (cr, cw) = tokio::io::split(common::serve_in_memory());
         let writer: Writer = Arc::new(tokio::sync::Mutex::new(cw));
         let pending: Pending = Arc::default();
         let notes: Arc<Mutex<Vec<Value>>> = Arc::default();

@@ -8,7 +8,7 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::Deserialize;
 
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error as JsonRpcError, Result};
 use tower_lsp_server::ls_types::notification::PublishDiagnostics;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -271,13 +271,11 @@ impl Backend {
                         let diagnostics = guard("diagnostics", || {
                             checks::lsp_diagnostics(&s.index, &analysis, &config, enc)
                         })?;
-                        Some(Outbox::notification::<PublishDiagnostics>(
-                            &PublishDiagnosticsParams {
-                                uri: s.uri.clone(),
-                                diagnostics,
-                                version: Some(s.version),
-                            },
-                        ))
+                        Outbox::notification::<PublishDiagnostics>(&PublishDiagnosticsParams {
+                            uri: s.uri.clone(),
+                            diagnostics,
+                            version: Some(s.version),
+                        })
                     })
                     .await
                     .ok()
@@ -309,33 +307,27 @@ impl Direct for Backend {
         method: &str,
         params: Option<&serde_json::Value>,
     ) -> Option<BoxFuture<'static, DirectResult>> {
-        if !self.serving.load(Ordering::Acquire) {
+        if !self.serving.load(Ordering::Acquire) || method != "textDocument/documentSymbol" {
             return None;
         }
-        match method {
-            "textDocument/documentSymbol" => {
-                Some(match params.map(DocumentSymbolParams::deserialize) {
-                    Some(Ok(params)) => self
-                        .symbols(params)
-                        .map(|r| {
-                            serde_json::to_vec(&r).map_err(|e| {
-                                tracing::error!("cannot serialize an outline: {e}");
-                                tower_lsp_server::jsonrpc::Error::internal_error()
-                            })
-                        })
-                        .boxed(),
-                    Some(Err(e)) => futures::future::ready(Err(
-                        tower_lsp_server::jsonrpc::Error::invalid_params(e.to_string()),
-                    ))
-                    .boxed(),
-                    None => futures::future::ready(Err(
-                        tower_lsp_server::jsonrpc::Error::invalid_params("params are missing"),
-                    ))
-                    .boxed(),
+        let params = params
+            .ok_or_else(|| JsonRpcError::invalid_params("params are missing"))
+            .and_then(|p| {
+                DocumentSymbolParams::deserialize(p)
+                    .map_err(|e| JsonRpcError::invalid_params(e.to_string()))
+            });
+        Some(match params {
+            Ok(params) => self
+                .symbols(params)
+                .map(|r| {
+                    serde_json::to_vec(&r).map_err(|e| {
+                        tracing::error!("cannot serialize an outline: {e}");
+                        JsonRpcError::internal_error()
+                    })
                 })
-            }
-            _ => None,
-        }
+                .boxed(),
+            Err(e) => futures::future::ready(Err(e)).boxed(),
+        })
     }
 }
 
@@ -580,9 +572,9 @@ impl LanguageServer for Backend {
             crate::lsp::workspace::on_close(&self.workspace, &self.store, &uri);
             // Through the same queue as the runs' results.
             let cleared = PublishDiagnosticsParams::new(uri, Vec::new(), None);
-            self.outbox
-                .send(Outbox::notification::<PublishDiagnostics>(&cleared))
-                .await;
+            if let Some(body) = Outbox::notification::<PublishDiagnostics>(&cleared) {
+                self.outbox.send(body).await;
+            }
         }
     }
 
@@ -660,7 +652,7 @@ impl LanguageServer for Backend {
         let (ws, enc) = (self.workspace.clone(), self.encoding());
         let found = crate::lsp::workspace::query(move || {
             let offset = convert::offset(&snap.index, p.position, enc);
-            crate::lsp::workspace::definition(&ws, &p.text_document.uri, &snap.text(), offset, enc)
+            crate::lsp::workspace::definition(&ws, &p.text_document.uri, snap.text(), offset, enc)
         })
         .await;
         Ok(found
@@ -677,8 +669,14 @@ impl LanguageServer for Backend {
         let decl = params.context.include_declaration;
         Ok(crate::lsp::workspace::query(move || {
             let offset = convert::offset(&snap.index, p.position, enc);
-            let text = snap.text();
-            crate::lsp::workspace::references(&ws, &p.text_document.uri, &text, offset, decl, enc)
+            crate::lsp::workspace::references(
+                &ws,
+                &p.text_document.uri,
+                snap.text(),
+                offset,
+                decl,
+                enc,
+            )
         })
         .await)
     }

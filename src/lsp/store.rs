@@ -104,8 +104,9 @@ impl Snapshot {
         self.analysis.get().cloned().flatten()
     }
 
-    pub fn text(&self) -> String {
-        self.index.text().to_string()
+    /// This version's text (shared, not copied).
+    pub fn text(&self) -> &str {
+        self.index.text()
     }
 }
 

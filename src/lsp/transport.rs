@@ -63,9 +63,10 @@ enum Outgoing {
 pub struct Outbox(tokio::sync::mpsc::Sender<Outgoing>);
 
 impl Outbox {
-    /// The body of notification `N`, ready for [`Outbox::send`]. Cheap to call off the
-    /// async runtime (e.g. where the params were computed).
-    pub fn notification<N: Notification>(params: &N::Params) -> Vec<u8> {
+    /// The body of notification `N`, ready for [`Outbox::send`] (`None`, logged, if it
+    /// cannot be serialized). Cheap to call off the async runtime (e.g. where the params
+    /// were computed).
+    pub fn notification<N: Notification>(params: &N::Params) -> Option<Vec<u8>> {
         #[derive(serde::Serialize)]
         struct Envelope<'a, P> {
             jsonrpc: &'static str,
@@ -77,17 +78,15 @@ impl Outbox {
             method: N::METHOD,
             params,
         })
-        .unwrap_or_else(|e| {
-            tracing::error!(method = N::METHOD, "cannot serialize a notification: {e}");
-            Vec::new()
+        .inspect_err(|e| {
+            tracing::error!(method = N::METHOD, "cannot serialize a notification: {e}")
         })
+        .ok()
     }
 
-    /// Queue a serialized message body (empty bodies are skipped).
+    /// Queue a serialized message body.
     pub async fn send(&self, body: Vec<u8>) {
-        if !body.is_empty() {
-            let _ = self.0.send(Outgoing::Body(body)).await;
-        }
+        let _ = self.0.send(Outgoing::Body(body)).await;
     }
 }
 
@@ -230,14 +229,20 @@ async fn run<S: tower_lsp_server::LanguageServer + Direct>(
     futures::join!(process, forward, read);
 }
 
-/// Decode a frame body: a response, else a request or notification (in this order, as
-/// tower's codec: a request's `method` defaults to empty, so a response would pass for one),
-/// else an error to answer with.
+/// Decode a frame body: a request or notification, else a response, else an error to
+/// answer with. A request's `method` defaults to empty, so a response also decodes as a
+/// request without one: only such bodies (and responses) are read a second time, as
+/// responses, which is the order tower's codec decides in. Client messages are almost all
+/// requests and notifications, so a `didOpen` of megabytes is parsed once.
 fn decode(body: &[u8]) -> Incoming {
+    let request = match serde_json::from_slice::<Request>(body) {
+        Ok(req) if !req.method().is_empty() => return Incoming::Request(req),
+        other => other.ok(),
+    };
     if let Ok(res) = serde_json::from_slice::<Response>(body) {
         return Incoming::Response(res);
     }
-    if let Ok(req) = serde_json::from_slice::<Request>(body) {
+    if let Some(req) = request {
         return Incoming::Request(req);
     }
     // (Skipped strings are not checked for UTF-8: check the whole text first.)

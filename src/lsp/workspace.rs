@@ -819,7 +819,7 @@ async fn reindex_open(
     let _ = tokio::task::spawn_blocking(move || {
         let key = key_of(&uri);
         let text = snap.text();
-        let entry = std::panic::catch_unwind(|| Entry::from_text(&key, &text))
+        let entry = std::panic::catch_unwind(|| Entry::from_text(&key, text))
             .ok()
             .flatten();
         let mut ix = ws.write();

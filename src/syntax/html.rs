@@ -1042,45 +1042,43 @@ pub(crate) fn reassign_child_text_ranges(text: &str, dom: &mut Dom, p: NodeId) {
 }
 
 fn assign_child_text_ranges(text: &str, dom: &mut Dom, p: usize) {
-    {
-        let (mut cursor, limit) = match &dom.nodes[p].data {
-            NodeData::Element(e) => match e.spans {
-                Some(s) => (Some(s.start_tag.end), s.end_tag.map(|e| e.start)),
-                None => (None, None),
-            },
-            _ => (None, None),
-        };
-        if dom.nodes[p].children.is_empty() {
-            return;
-        }
-        // Taken out for the walk (only the children's data changes) and put back after.
-        let children = std::mem::take(&mut dom.nodes[p].children);
-        let mut pending: Option<usize> = None;
-        for (idx, &c) in children.iter().enumerate() {
-            match &dom.nodes[c as usize].data {
-                NodeData::Text(_) => pending = Some(idx),
-                NodeData::Element(e) => {
-                    let start = e.spans.map(|s| s.start_tag.start);
-                    let next_cursor = match (e.spans, e.range) {
-                        (Some(s), Some(r)) if s.end_tag.is_some() || e.is_void() => Some(r.end),
-                        _ => None,
-                    };
-                    if let (Some(t), Some(from), Some(to)) = (pending.take(), cursor, start) {
-                        set_text_range(text, dom, children[t], from, to);
-                    }
-                    cursor = next_cursor;
+    let (mut cursor, limit) = match &dom.nodes[p].data {
+        NodeData::Element(e) => match e.spans {
+            Some(s) => (Some(s.start_tag.end), s.end_tag.map(|e| e.start)),
+            None => (None, None),
+        },
+        _ => (None, None),
+    };
+    if dom.nodes[p].children.is_empty() {
+        return;
+    }
+    // Taken out for the walk (only the children's data changes) and put back after.
+    let children = std::mem::take(&mut dom.nodes[p].children);
+    let mut pending: Option<usize> = None;
+    for (idx, &c) in children.iter().enumerate() {
+        match &dom.nodes[c as usize].data {
+            NodeData::Text(_) => pending = Some(idx),
+            NodeData::Element(e) => {
+                let start = e.spans.map(|s| s.start_tag.start);
+                let next_cursor = match (e.spans, e.range) {
+                    (Some(s), Some(r)) if s.end_tag.is_some() || e.is_void() => Some(r.end),
+                    _ => None,
+                };
+                if let (Some(t), Some(from), Some(to)) = (pending.take(), cursor, start) {
+                    set_text_range(text, dom, children[t], from, to);
                 }
-                _ => {
-                    pending = None;
-                    cursor = None;
-                }
+                cursor = next_cursor;
+            }
+            _ => {
+                pending = None;
+                cursor = None;
             }
         }
-        if let (Some(t), Some(from), Some(to)) = (pending, cursor, limit) {
-            set_text_range(text, dom, children[t], from, to);
-        }
-        dom.nodes[p].children = children;
     }
+    if let (Some(t), Some(from), Some(to)) = (pending, cursor, limit) {
+        set_text_range(text, dom, children[t], from, to);
+    }
+    dom.nodes[p].children = children;
 }
 
 fn set_text_range(text: &str, dom: &mut Dom, node: NodeId, from: usize, to: usize) {

@@ -36,6 +36,19 @@ pub fn corpus_files(what: &str, with_seed: bool) -> Option<Vec<std::path::PathBu
     Some(files)
 }
 
+/// Start the real server in-process on a fresh in-memory duplex, and return the client's
+/// end of it.
+pub fn serve_in_memory() -> DuplexStream {
+    let (client_io, server_io) = tokio::io::duplex(1 << 20);
+    let (server_read, server_write) = tokio::io::split(server_io);
+    tokio::spawn(capture_lsp::lsp::transport::serve(
+        tokio_util::io::SyncIoBridge::new(server_read),
+        tokio_util::io::SyncIoBridge::new(server_write),
+        capture_lsp::lsp::server::Backend::new,
+    ));
+    client_io
+}
+
 pub struct Client {
     reader: BufReader<ReadHalf<DuplexStream>>,
     writer: WriteHalf<DuplexStream>,
@@ -47,14 +60,7 @@ pub struct Client {
 impl Client {
     /// Start the server in-process and return a client connected to it.
     pub fn start() -> Client {
-        let (client_io, server_io) = tokio::io::duplex(1 << 20);
-        let (server_read, server_write) = tokio::io::split(server_io);
-        tokio::spawn(capture_lsp::lsp::transport::serve(
-            tokio_util::io::SyncIoBridge::new(server_read),
-            tokio_util::io::SyncIoBridge::new(server_write),
-            capture_lsp::lsp::server::Backend::new,
-        ));
-        let (reader, writer) = tokio::io::split(client_io);
+        let (reader, writer) = tokio::io::split(serve_in_memory());
         Client {
             reader: BufReader::new(reader),
             writer,
