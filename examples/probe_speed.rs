@@ -1,5 +1,9 @@
 //! Quick stage probe (not a benchmark): parse, model, outline and diagnostics of a file
 //! (or of a generated capture: `gen:1m`, `gen:10m`, the replay benchmark's inputs).
+//! `REPARSE=1` splices single-character edits instead and counts refusals (`SEED=n` for
+//! another sequence, `LIKE_REPLAY=1` for the replay's own, `SHOW=1` to print each refused
+//! edit's context, `CHAIN=1` with it to print the enclosing elements: name, `!` when it has
+//! no end tag, length, child count).
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -126,8 +130,22 @@ fn reparse_probe(text: &str) {
     let mut rng = edit_rng();
     let (mut ok, mut times, mut refused_in) = (0, Vec::new(), Vec::new());
     let mut why: std::collections::BTreeMap<String, usize> = Default::default();
-    for i in 0..400 {
-        let at = edit_point(&mut rng, &doc, body);
+    // `LIKE_REPLAY=1`: the replay benchmark's own sequence (seed 42, 200 edits, a random
+    // draw for each hover between edits).
+    let like_replay = std::env::var("LIKE_REPLAY").is_ok();
+    if like_replay {
+        rng = generator::Rng::new(42);
+    }
+    let total = if like_replay { 200 } else { 400 };
+    for i in 0..total {
+        let at = if like_replay {
+            doc.floor_char_boundary(body + rng.below(doc.len() - body))
+        } else {
+            edit_point(&mut rng, &doc, body)
+        };
+        if like_replay && i % 2 == 1 && doc[at..].starts_with(['\n', '\r']) {
+            continue;
+        }
         let before = doc.clone();
         let edit = if i % 2 == 0 {
             let ch = rng.pick(&["x", "字", " ", "😀"]);
@@ -153,16 +171,43 @@ fn reparse_probe(text: &str) {
                         &before[edit.start..edit.old_end],
                         &before[edit.old_end..hi]
                     );
+                    if std::env::var("CHAIN").is_ok() {
+                        let d = &cap.dom;
+                        if let Some(inner) = d.element_at(edit.start) {
+                            let mut line = String::new();
+                            for id in std::iter::once(inner).chain(d.ancestors(inner)) {
+                                if let Some(x) = d.element(id) {
+                                    let endt = x.spans.is_some_and(|s| s.end_tag.is_some());
+                                    let len = x.range.map_or(0, |r| r.len());
+                                    line += &format!(
+                                        " {}{}:{}[{}]",
+                                        x.name,
+                                        if endt { "" } else { "!" },
+                                        len,
+                                        d.children(id).len()
+                                    );
+                                }
+                            }
+                            println!("   chain:{line}");
+                        }
+                    }
                 }
                 cap = Capture::parse(&doc);
             }
         }
         times.push(t.elapsed());
+        if like_replay {
+            rng.below(doc.len() - body);
+        }
     }
     times.sort();
     println!(
-        "reparse: {ok}/400 spliced; p50 {:?} p90 {:?} p95 {:?} max {:?}",
-        times[200], times[360], times[380], times[399]
+        "reparse: {ok}/{} spliced; p50 {:?} p90 {:?} p95 {:?} max {:?}",
+        times.len(),
+        times[times.len() / 2],
+        times[times.len() * 9 / 10],
+        times[times.len() * 19 / 20],
+        times[times.len() - 1]
     );
     println!("refused: {why:?}");
     refused_in.sort();

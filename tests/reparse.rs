@@ -79,6 +79,11 @@ fn assert_same(got: &Capture, want: &Capture, context: impl std::fmt::Display) {
 /// Apply `steps` random edits to `text` and check every incremental result. Returns how
 /// many edits were spliced incrementally.
 fn run(original: &str, seed: u64, steps: usize) -> usize {
+    run_episodes(original, seed, steps, 6)
+}
+
+/// [`run`] with `episode` edits between restarts from `original`.
+fn run_episodes(original: &str, seed: u64, steps: usize, episode: usize) -> usize {
     let mut rng = Rng(seed | 1);
     let mut text = original.to_string();
     let mut cap = Capture::parse(&text);
@@ -86,7 +91,7 @@ fn run(original: &str, seed: u64, steps: usize) -> usize {
     let mut spliced = 0;
     for step in 0..steps {
         // Episodes of a few edits each, so that damage does not pile up.
-        if step % 6 == 0 {
+        if step % episode == 0 {
             text = original.to_string();
             cap = Capture::parse(&text);
         }
@@ -140,6 +145,21 @@ const DOCS: &[&str] = &[
     "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<div><div><p>x<p>y</div><div><table><tr><td>c</td></tr></table></div><!-- note --><div><svg><path d=\"M0\"/></svg></div><div><noscript><img src=z></noscript></div></div>",
     "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<article><div><blockquote><p>q</p></blockquote><script>var a = '<div>';</script><div>\u{5b57}\u{1f600}\r\n<span>s</span> tail</div><dl><dt>t<dd>d</dl></div><div><a href=\"/x\">link</a> <em>e</em></div></article>",
 ];
+
+/// Blocks of nested `div`s, as in news captures, with unknown and non-special elements: a
+/// broken tag leaves elements open and the blocks after it move into them.
+const NESTED: &str = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main><div><p>Lead <span>one</span> text.</p></div><div><div><div data-e2e=\"image\"><div><div></div></div><img src=\"a.jpg\" alt=\"\"><p role=\"text\"><span>Credit</span></p></div></div></div><div><h2 id=\"h\">Head</h2></div><x-card><div><p>Card <time>now</time></p></div></x-card><div><div data-e2e=\"twitter-embed\"><div><div></div></div></div></div><section><div id=\"ad\"></div></section><div><ul><li><a href=\"/x\">x</a></li></ul></div><div><p>Tail.</p></div></main>";
+
+/// Damage piles up over long episodes: many edits leave elements open, and later edits land
+/// inside the re-nested tree.
+#[test]
+fn random_edits_piling_up_in_nested_blocks_equal_a_full_parse() {
+    let mut spliced = 0;
+    for seed in 0..seeds(12) {
+        spliced += run_episodes(NESTED, 0x00c0_ffee ^ seed, 240, 60);
+    }
+    assert!(spliced > 1100, "only {spliced} edits were spliced");
+}
 
 #[test]
 fn random_edits_on_small_documents_equal_a_full_parse() {
@@ -216,6 +236,63 @@ fn fuzz_a_region_starting_with_a_byte_order_mark() {
     let mut cap = Capture::parse(before);
     assert!(cap.reparse(before, &after, Edit::new(65, 70, 3)));
     assert_same(&cap, &Capture::parse(&after), "the U+FEFF region");
+}
+
+/// Splice `before` → `after` (one replacement at `at`), asserting it splices and equals a
+/// full parse.
+fn assert_splices(before: &str, at: usize, removed: usize, inserted: &str) {
+    let mut after = before.to_string();
+    after.replace_range(at..at + removed, inserted);
+    let mut cap = Capture::parse(before);
+    let edit = Edit::new(at, at + removed, inserted.len());
+    assert!(
+        cap.reparse(before, &after, edit),
+        "not spliced: {}",
+        &after[at.saturating_sub(40)..]
+    );
+    assert_same(&cap, &Capture::parse(&after), "the splice");
+}
+
+/// A broken `</div>` leaves its `div` open: the blocks after it become its children, which
+/// moves them without parsing them again.
+#[test]
+fn a_broken_end_tag_moves_the_following_blocks_into_the_open_element() {
+    let at = NESTED.find("</h2></div><x-card>").unwrap() + 8;
+    assert_splices(NESTED, at, 1, "");
+    // The same in a block inside an unknown element, which is a region root too.
+    let at = NESTED.find("Card").unwrap();
+    assert_splices(NESTED, at, 0, "</di");
+    let at = NESTED.find("<div><p>Tail").unwrap() + 2;
+    assert_splices(NESTED, at, 1, "");
+}
+
+/// A misspelt `<div>` (an unknown element, here without its end tag) holding most of a
+/// large body is a region root itself: an edit in one of its blocks re-parses that block,
+/// not all of `<main>` (which is past the size limit and would be refused).
+#[test]
+fn an_unknown_element_is_a_region_root() {
+    let block = "<div><div><p>Block text <span>here</span>.</p></div></div>";
+    let doc = format!(
+        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main><dvi>{}</main>",
+        block.repeat(2000)
+    );
+    let at = doc.len() / 2;
+    let at = at + doc[at..].find("<div><div><p>").unwrap() + 4;
+    assert_splices(&doc, at, 0, " x");
+}
+
+/// A stray `</div>` after the broken tag would close the element left open: the move is
+/// refused (and the full parse is right).
+#[test]
+fn a_stray_end_tag_after_an_open_element_stops_the_move() {
+    let doc = NESTED.replace("<div><p>Tail.</p></div>", "</div><div><p>Tail.</p></div>");
+    let at = doc.find("</h2></div><x-card>").unwrap() + 8;
+    let mut after = doc.clone();
+    after.replace_range(at..at + 1, "");
+    let mut cap = Capture::parse(&doc);
+    if cap.reparse(&doc, &after, Edit::new(at, at + 1, 0)) {
+        assert_same(&cap, &Capture::parse(&after), "the refused move");
+    }
 }
 
 #[test]

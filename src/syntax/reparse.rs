@@ -109,6 +109,84 @@ fn is_container(name: &str) -> bool {
     )
 }
 
+/// Elements whose content may be re-parsed alone: the containers, and elements outside the
+/// special category that the parser otherwise treats like any other (unknown names such as
+/// a misspelt `<dvi>`, `span`, `time`, …). For those, scope walks from inside the region
+/// pass through `E` to its ancestors, which are neutral; end tags that reach them are
+/// checked like any the region ignored.
+fn is_region_root(name: &str) -> bool {
+    is_container(name) || (!is_special(name) && neutral_ancestor(name))
+}
+
+/// The HTML standard's "special" category: end tags handled as "any other end tag" stop at
+/// these when walking up the stack of open elements.
+fn is_special(name: &str) -> bool {
+    is_container(name)
+        || matches!(
+            name,
+            "applet"
+                | "area"
+                | "base"
+                | "basefont"
+                | "bgsound"
+                | "body"
+                | "br"
+                | "button"
+                | "caption"
+                | "col"
+                | "colgroup"
+                | "dd"
+                | "dt"
+                | "embed"
+                | "form"
+                | "frame"
+                | "frameset"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "head"
+                | "hr"
+                | "html"
+                | "iframe"
+                | "img"
+                | "input"
+                | "keygen"
+                | "li"
+                | "link"
+                | "listing"
+                | "marquee"
+                | "meta"
+                | "noembed"
+                | "noframes"
+                | "noscript"
+                | "object"
+                | "p"
+                | "param"
+                | "plaintext"
+                | "pre"
+                | "script"
+                | "select"
+                | "source"
+                | "style"
+                | "table"
+                | "tbody"
+                | "td"
+                | "template"
+                | "textarea"
+                | "tfoot"
+                | "th"
+                | "thead"
+                | "title"
+                | "tr"
+                | "track"
+                | "wbr"
+                | "xmp"
+        )
+}
+
 /// Elements that may stand above `E` without the parser consulting them while inside the
 /// region: not formatting (in the active list), not a table part, list item, heading,
 /// paragraph, button, ruby, form or marker element (each is looked up through scopes or
@@ -241,13 +319,23 @@ pub struct Prepared {
     e: NodeId,
     plan: Plan,
     fragment: Fragment,
+    /// The fragment element that takes the rest of `E`'s content (see [`cascade`]).
+    into: Option<NodeId>,
     edit: Edit,
 }
 
 impl Prepared {
     /// Splice into `dom`, which must be the tree `prepare` looked at (or a copy).
     pub fn apply(self, dom: &mut Dom, text: &str) {
-        splice(dom, text, self.e, &self.plan, self.fragment, self.edit);
+        splice(
+            dom,
+            text,
+            self.e,
+            &self.plan,
+            self.fragment,
+            self.into,
+            self.edit,
+        );
     }
 }
 
@@ -299,11 +387,12 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
             continue;
         }
         match try_region(dom, old_text, text, e, &plan, edit) {
-            Ok(fragment) => {
+            Ok((fragment, into)) => {
                 return Ok(Prepared {
                     e,
                     plan,
                     fragment,
+                    into,
                     edit,
                 });
             }
@@ -453,7 +542,7 @@ struct Plan {
 
 fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], edit: Edit) -> Option<Plan> {
     let el = dom.element(e)?;
-    if el.foreign || !is_container(&el.name) {
+    if el.foreign || !is_region_root(&el.name) {
         return None;
     }
     // Without an end tag `E`'s content ends with its last descendant, and only a run of
@@ -570,7 +659,7 @@ fn try_region(
     e: NodeId,
     plan: &Plan,
     edit: Edit,
-) -> Result<Fragment, Refusal> {
+) -> Result<(Fragment, Option<NodeId>), Refusal> {
     let el = dom.element(e).ok_or(Refusal::NoContext)?;
     // The old region must not have set document-level state.
     let tags = tags_in(dom, plan.region);
@@ -587,16 +676,24 @@ fn try_region(
     let region = TextRange::new(plan.region.start, end as usize);
     let fragment =
         html::parse_fragment(text, region, &el.name, dom.quirks).ok_or(Refusal::NoContext)?;
-    accept(dom, e, plan, &fragment)?;
+    let into = accept(dom, e, plan, &fragment, true)?;
     // The old run must have ended in the same state, or what follows it was parsed in a
     // different one and cannot be kept.
     let old = html::parse_fragment(old_text, plan.region, &el.name, dom.quirks)
         .ok_or(Refusal::NoContext)?;
-    accept(dom, e, plan, &old).map_err(|_| Refusal::OldRegion)?;
-    Ok(fragment)
+    accept(dom, e, plan, &old, false).map_err(|_| Refusal::OldRegion)?;
+    Ok((fragment, into))
 }
 
-fn accept(dom: &Dom, e: NodeId, plan: &Plan, f: &Fragment) -> Result<(), Refusal> {
+/// Check a region's parse (see the module docs). Returns, when the rest of `E`'s content
+/// moves into elements the region left open, the innermost of them (a fragment node id).
+fn accept(
+    dom: &Dom,
+    e: NodeId,
+    plan: &Plan,
+    f: &Fragment,
+    may_cascade: bool,
+) -> Result<Option<NodeId>, Refusal> {
     let d = &f.dom;
     let Some(context) = dom.element(e) else {
         return Err(Refusal::NoContext);
@@ -657,15 +754,23 @@ fn accept(dom: &Dom, e: NodeId, plan: &Plan, f: &Fragment) -> Result<(), Refusal
         return Err(Refusal::IgnoredEndTag);
     }
     // Nothing may be left open at the region's end, except, at the end of all of `E`'s
-    // content, what `E`'s end tag closes without other effect.
+    // content, what `E`'s end tag closes without other effect, or what the rest of `E`'s
+    // content can be re-parented into (see [`cascade`]).
     let Some(open) = &probed.open_at_end else {
         return Err(Refusal::NotProbed);
     };
-    if !open
-        .iter()
-        .all(|(name, foreign)| plan.whole && !foreign && closes_implicitly(name, &context.name))
-    {
-        return Err(Refusal::LeftOpen);
+    let closed_by_end_tag = |(name, foreign): &(String, bool)| {
+        plan.whole
+            && !foreign
+            && is_container(&context.name)
+            && closes_implicitly(name, &context.name)
+    };
+    let mut into = None;
+    if !open.iter().all(closed_by_end_tag) {
+        if !may_cascade {
+            return Err(Refusal::LeftOpen);
+        }
+        into = Some(cascade(dom, e, plan, d, open)?);
     }
     // Text at the edges must not merge with a neighbouring text node.
     if !plan.whole {
@@ -684,7 +789,101 @@ fn accept(dom: &Dom, e: NodeId, plan: &Plan, f: &Fragment) -> Result<(), Refusal
             return Err(Refusal::TextMerges);
         }
     }
-    Ok(())
+    Ok(into)
+}
+
+/// A region that leaves elements open (a start tag whose end tag is gone, a broken
+/// `</div>`): in the full parse the rest of `E`'s content, its "tail", is then parsed with
+/// those elements open, and becomes the children of the innermost one instead of `E`'s.
+/// The tail's subtrees do not change when
+/// - the open elements `O` are neutral (no scope boundary, formatting, list item, …), so
+///   every scope walk and start-tag rule in the tail behaves as it did;
+/// - no end tag in the tail that closed nothing of the tail's bears an `O` name (it would
+///   now close that element);
+/// - whatever closed `E` closes `O` as well and nothing else: `E`'s end tag, or when `E`
+///   has none the end tag of its nearest ancestor that has one, is not named as any of `O`,
+///   and if it is handled as "any other end tag" (which stops at special elements) no
+///   element of `O` is special;
+/// - the tail's first node is not text that would merge with the innermost's last child.
+///
+/// Node ids stay in preorder: the tail came right after the region and now comes right
+/// after the innermost open element's subtree, which ends the fragment. Returns that
+/// element's fragment id.
+fn cascade(
+    dom: &Dom,
+    e: NodeId,
+    plan: &Plan,
+    d: &Dom,
+    open: &[(String, bool)],
+) -> Result<NodeId, Refusal> {
+    let el = dom.element(e).ok_or(Refusal::NoContext)?;
+    // The closer: `E`'s end tag, else the nearest ancestor's (EOF when none).
+    let closer = std::iter::once(e).chain(dom.ancestors(e)).find_map(|a| {
+        let x = dom.element(a)?;
+        let end = x.spans?.end_tag?;
+        Some((x.name.as_str(), end.start))
+    });
+    let scoped =
+        closer.is_none_or(|(name, _)| is_container(name) || name == "body" || name == "html");
+    let ok_name = |name: &str| {
+        neutral_ancestor(name)
+            && name != el.name.as_str()
+            && closer.is_none_or(|(c, _)| c != name)
+            && (scoped || !is_special(name))
+    };
+    if !open.iter().all(|(name, foreign)| !foreign && ok_name(name)) {
+        return Err(Refusal::LeftOpen);
+    }
+    // The open elements, outermost first, are the fragment's chain of last children.
+    let mut into = 1;
+    for (name, _) in open.iter().rev() {
+        let &last = d.children(into).last().ok_or(Refusal::LeftOpen)?;
+        match d.element(last) {
+            Some(x) if x.name.as_str() == name && x.spans.is_some_and(|s| s.end_tag.is_none()) => {
+                into = last;
+            }
+            _ => return Err(Refusal::LeftOpen),
+        }
+    }
+    let children = dom.children(e);
+    let tail = children.get(plan.last + 1..).unwrap_or(&[]);
+    let is_text = |dom: &Dom, id: Option<&NodeId>| {
+        id.and_then(|&i| dom.node(i))
+            .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
+    };
+    if is_text(dom, tail.first()) && is_text(d, d.children(into).last()) {
+        return Err(Refusal::TextMerges);
+    }
+    // End tags from the region's end to the closer that bear an `O` name must each have
+    // closed an element of the tail.
+    let from = plan.region.end;
+    let to = closer.map_or(usize::MAX, |(_, at)| at);
+    let names: Vec<&str> = open.iter().map(|(n, _)| n.as_str()).collect();
+    let a = dom.end_tags.partition_point(|t| t.range.start < from);
+    let b = dom.end_tags.partition_point(|t| t.range.start < to).max(a);
+    let suspects: Vec<usize> = dom.end_tags[a..b]
+        .iter()
+        .filter(|t| names.contains(&t.name.as_str()))
+        .map(|t| t.range.start)
+        .collect();
+    if !suspects.is_empty() {
+        let (lo, hi) = match (tail.first(), tail.last()) {
+            (Some(&f), Some(&l)) => (f, subtree_end(dom, l)),
+            _ => (0, 0),
+        };
+        let mut closed: Vec<usize> = (lo..hi)
+            .filter_map(|id| {
+                let x = dom.element(id)?;
+                let end = x.spans?.end_tag?;
+                names.contains(&x.name.as_str()).then_some(end.start)
+            })
+            .collect();
+        closed.sort_unstable();
+        if !suspects.iter().all(|s| closed.binary_search(s).is_ok()) {
+            return Err(Refusal::IgnoredEndTag);
+        }
+    }
+    Ok(into)
 }
 
 /// Indices into `dom.start_tags` of the tags that start inside `region`.
@@ -742,7 +941,15 @@ fn shift_element(x: &mut Element, region: TextRange, delta: isize) {
 }
 
 /// Replace the planned children of `e` by the fragment's nodes; renumber and shift the rest.
-fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment, edit: Edit) {
+fn splice(
+    dom: &mut Dom,
+    text: &str,
+    e: NodeId,
+    plan: &Plan,
+    fragment: Fragment,
+    into: Option<NodeId>,
+    edit: Edit,
+) {
     let children = dom.children(e).to_vec();
     let (a, b) = removed_range(dom, e, plan);
     let f = fragment.dom;
@@ -780,11 +987,12 @@ fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment,
             } else {
                 (&children[..plan.first], &children[plan.last + 1..])
             };
+            let kept_tail = if into.is_some() { &[][..] } else { tail };
             node.children = head
                 .iter()
                 .copied()
                 .chain(new_top)
-                .chain(tail.iter().map(|&c| remap(c)))
+                .chain(kept_tail.iter().map(|&c| remap(c)))
                 .collect();
         } else {
             for c in &mut node.children {
@@ -801,15 +1009,36 @@ fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment,
             _ => {}
         }
     }
-    let new_nodes = f.nodes.into_iter().skip(2).map(|mut n| {
+    // The tail of `E`'s children that moves into the innermost element left open.
+    let moved: Vec<NodeId> = match into {
+        Some(_) => children
+            .get(plan.last + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&c| remap(c))
+            .collect(),
+        None => Vec::new(),
+    };
+    let new_nodes = f.nodes.into_iter().enumerate().skip(2).map(|(i, mut n)| {
         n.parent = n.parent.map(from_frag);
         for c in &mut n.children {
             *c = from_frag(*c);
+        }
+        if into == Some(i as NodeId) {
+            n.children.extend_from_slice(&moved);
         }
         n
     });
     reserve_for_splice(&mut dom.nodes, (b - a) as usize, inserted as usize);
     dom.nodes.splice(a as usize..b as usize, new_nodes);
+    let into = into.map(from_frag);
+    if let Some(into) = into {
+        for &c in &moved {
+            if let Some(n) = dom.nodes.get_mut(c as usize) {
+                n.parent = Some(into);
+            }
+        }
+    }
 
     // Source-order tables: drop the region's entries, insert the fragment's, shift the rest.
     for t in &mut dom.start_tags {
@@ -840,7 +1069,7 @@ fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment,
         dom.element(a)
             .is_some_and(|x| x.spans.is_some_and(|s| s.end_tag.is_none()))
     });
-    if !changed.is_empty() || open_above {
+    if !changed.is_empty() || open_above || into.is_some() {
         for node in &mut dom.nodes {
             if let NodeData::Element(x) = &mut node.data
                 && let Some(s) = x.spans
@@ -852,7 +1081,7 @@ fn splice(dom: &mut Dom, text: &str, e: NodeId, plan: &Plan, fragment: Fragment,
         html::extend_implicit_ranges(dom);
     }
     // Whether a text node maps to its source depends on its neighbours' tags.
-    let mut parents = vec![e];
+    let mut parents: Vec<NodeId> = std::iter::once(e).chain(into).collect();
     for id in changed {
         parents.push(id);
         parents.extend(dom.parent(id));
