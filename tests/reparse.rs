@@ -266,6 +266,63 @@ fn a_broken_end_tag_moves_the_following_blocks_into_the_open_element() {
     assert_splices(NESTED, at, 1, "");
 }
 
+/// A lost `<` turns a child's start tag into text: its end tags are then one too many, and
+/// the last closes the container itself. The container ends there, and what followed in
+/// it moves up to its parent, without being parsed again.
+#[test]
+fn a_lost_start_tag_closes_its_container_early() {
+    let at = NESTED.find("<div data-e2e=\"twitter").unwrap();
+    assert_splices(NESTED, at, 1, "");
+    // With more of the container after it, which moves up to `<main>`.
+    let doc = NESTED.replace(
+        "<div><div data-e2e=\"twitter-embed\"><div><div></div></div></div></div>",
+        "<div><div data-e2e=\"twitter-embed\"><div><div></div></div></div><p>After</p><div>More</div></div>",
+    );
+    let at = doc.find("<div data-e2e=\"twitter").unwrap();
+    assert_splices(&doc, at, 1, "");
+}
+
+/// The same where the container is most of a large body: the region around it would be too
+/// large, so moving the rest up is what makes it splice.
+#[test]
+fn a_lost_start_tag_in_a_large_container_splices() {
+    let block = "<div><p>Block text <span>here</span>.</p></div>";
+    let doc = format!(
+        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main><div>{}</div></main>",
+        block.repeat(2000)
+    );
+    let at = doc.len() / 2;
+    let at = at + doc[at..].find("<div><p>").unwrap();
+    assert_splices(&doc, at, 1, "");
+}
+
+/// Splice if the parser allows, and then equal a full parse.
+fn assert_right_if_spliced(before: &str, at: usize, removed: usize, inserted: &str) {
+    let mut after = before.to_string();
+    after.replace_range(at..at + removed, inserted);
+    let mut cap = Capture::parse(before);
+    if cap.reparse(before, &after, Edit::new(at, at + removed, inserted.len())) {
+        assert_same(&cap, &Capture::parse(&after), "the splice");
+    }
+}
+
+/// Where the container ends early, what moves up must parse as it did: not when text
+/// would merge with text after the container, an end tag in the rest now reaches an
+/// ancestor (`</span>` was ignored inside the `div`, and now closes the `span`), or the
+/// region's own later end tags do.
+#[test]
+fn moving_up_is_refused_where_it_would_change_the_rest() {
+    let head = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n";
+    let doc = format!("{head}<main><div><div><p>x</p></div>tail text</div>after text</main>");
+    assert_right_if_spliced(&doc, doc.find("<div><p>").unwrap(), 1, "");
+    let doc = format!(
+        "{head}<main><span><div><q>0</q><div><p>x</p></div><i>t</i></span><i>u</i></div>z</span></main>"
+    );
+    assert_right_if_spliced(&doc, doc.find("<div><p>").unwrap(), 1, "");
+    let doc = format!("{head}<main><span><div><em>a</em><p>x</p></div></span></main>");
+    assert_right_if_spliced(&doc, doc.find("<p>").unwrap(), 0, "</div></span>");
+}
+
 /// A misspelt `<div>` (an unknown element, here without its end tag) holding most of a
 /// large body is a region root itself: an edit in one of its blocks re-parses that block,
 /// not all of `<main>` (which is past the size limit and would be refused).

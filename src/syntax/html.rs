@@ -467,9 +467,15 @@ struct Probe {
     parent: Cell<Option<ArenaId>>,
     /// In the "text" insertion mode (inside raw text), where a comment token cannot occur.
     in_text: Cell<bool>,
-    /// Per end tag: its name and whether it left the current node as it was (popped
-    /// nothing: the tree builder ignored it).
-    end_tags: RefCell<Vec<(LocalName, bool)>>,
+    /// Per end tag: its name, whether it left the current node as it was (popped
+    /// nothing: the tree builder ignored it), and then, when the current node was the
+    /// fragment's root, its child count (see [`Probed::ignored_end_tags`]).
+    end_tags: RefCell<Vec<(LocalName, bool, Option<usize>)>>,
+    /// The context element's name: the child count is taken only for the first ignored end
+    /// tag of that name (the one a reparse may split the region at), so counting stays
+    /// linear.
+    context: LocalName,
+    counted: Cell<bool>,
 }
 
 /// NUL never reaches a comment from the input (the tokenizer replaces it).
@@ -517,7 +523,10 @@ impl TokenSink for CountingSink {
             probe.in_text.set(false);
             let after = self.probe();
             let ignored = before.is_some() && before == after;
-            probe.end_tags.borrow_mut().push((name, ignored));
+            let split = before
+                .filter(|_| ignored && name == probe.context && !probe.counted.replace(true))
+                .and_then(|b| self.inner.sink.root_split(b));
+            probe.end_tags.borrow_mut().push((name, ignored, split));
             return result;
         }
         self.process_counted(token, line_number)
@@ -563,8 +572,10 @@ struct TreeOutput {
 
 /// What the tree builder did at the region's edges (fragment parses only).
 pub(crate) struct Probed {
-    /// Names of the end tags it ignored.
-    pub ignored_end_tags: Vec<String>,
+    /// The end tags it ignored: name, and where nothing was open then, the number of
+    /// top-level nodes before it (`None` when the last of them is text, which text after
+    /// the tag would have merged into).
+    pub ignored_end_tags: Vec<(String, Option<usize>)>,
     /// Elements still open at the end, innermost first: (name, foreign); `None` when the
     /// end could not be probed.
     pub open_at_end: Option<Vec<(String, bool)>>,
@@ -580,7 +591,10 @@ fn tree_pass(body: &str, tags: usize, fragment: Option<(&str, Quirks)>) -> TreeO
         current: Cell::new(Current::None),
         start_names: RefCell::new(Vec::with_capacity(tags)),
         created: RefCell::new(Vec::with_capacity(tags)),
-        probe: fragment.map(|_| Probe::default()),
+        probe: fragment.map(|(context, _)| Probe {
+            context: LocalName::from(context),
+            ..Probe::default()
+        }),
     });
     let sink = ArenaSink::new(2 * tags + 8, tracker.clone());
     let mut opts = TreeBuilderOpts {
@@ -624,8 +638,8 @@ fn tree_pass(body: &str, tags: usize, fragment: Option<(&str, Quirks)>) -> TreeO
             .end_tags
             .take()
             .into_iter()
-            .filter(|(_, ignored)| *ignored)
-            .map(|(name, _)| name.to_string())
+            .filter(|(_, ignored, _)| *ignored)
+            .map(|(name, _, split)| (name.to_string(), split))
             .collect(),
         open_at_end: last.map(|current| {
             let mut open = Vec::new();

@@ -319,8 +319,7 @@ pub struct Prepared {
     e: NodeId,
     plan: Plan,
     fragment: Fragment,
-    /// The fragment element that takes the rest of `E`'s content (see [`cascade`]).
-    into: Option<NodeId>,
+    moved: Move,
     edit: Edit,
 }
 
@@ -333,7 +332,7 @@ impl Prepared {
             self.e,
             &self.plan,
             self.fragment,
-            self.into,
+            self.moved,
             self.edit,
         );
     }
@@ -387,12 +386,12 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
             continue;
         }
         match try_region(dom, old_text, text, e, &plan, edit) {
-            Ok((fragment, into)) => {
+            Ok((fragment, moved)) => {
                 return Ok(Prepared {
                     e,
                     plan,
                     fragment,
-                    into,
+                    moved,
                     edit,
                 });
             }
@@ -659,7 +658,7 @@ fn try_region(
     e: NodeId,
     plan: &Plan,
     edit: Edit,
-) -> Result<(Fragment, Option<NodeId>), Refusal> {
+) -> Result<(Fragment, Move), Refusal> {
     let el = dom.element(e).ok_or(Refusal::NoContext)?;
     // The old region must not have set document-level state.
     let tags = tags_in(dom, plan.region);
@@ -676,24 +675,24 @@ fn try_region(
     let region = TextRange::new(plan.region.start, end as usize);
     let fragment =
         html::parse_fragment(text, region, &el.name, dom.quirks).ok_or(Refusal::NoContext)?;
-    let into = accept(dom, e, plan, &fragment, true)?;
+    let moved = accept(dom, e, plan, &fragment, true)?;
     // The old run must have ended in the same state, or what follows it was parsed in a
     // different one and cannot be kept.
     let old = html::parse_fragment(old_text, plan.region, &el.name, dom.quirks)
         .ok_or(Refusal::NoContext)?;
     accept(dom, e, plan, &old, false).map_err(|_| Refusal::OldRegion)?;
-    Ok((fragment, into))
+    Ok((fragment, moved))
 }
 
-/// Check a region's parse (see the module docs). Returns, when the rest of `E`'s content
-/// moves into elements the region left open, the innermost of them (a fragment node id).
+/// Check a region's parse (see the module docs), and say how the nodes after it move
+/// (only when `may_cascade`; else they must stay).
 fn accept(
     dom: &Dom,
     e: NodeId,
     plan: &Plan,
     f: &Fragment,
     may_cascade: bool,
-) -> Result<Option<NodeId>, Refusal> {
+) -> Result<Move, Refusal> {
     let d = &f.dom;
     let Some(context) = dom.element(e) else {
         return Err(Refusal::NoContext);
@@ -746,12 +745,27 @@ fn accept(
         !matches!(name, "p" | "br" | "body" | "html" | "form" | "template")
             && !outside.contains(&name)
     };
-    if !probed
-        .ignored_end_tags
-        .iter()
-        .all(|n| ignored_everywhere(n))
-    {
-        return Err(Refusal::IgnoredEndTag);
+    // One exception (see [`lift`]): an end tag of `E`'s name, ignored while nothing was
+    // open, that in the full parse closes `E` itself.
+    let mut split = None;
+    let ignored = &probed.ignored_end_tags;
+    if let Some(k) = ignored.iter().position(|(n, _)| !ignored_everywhere(n)) {
+        let above = &outside[1..];
+        let ignored_above = |name: &str| {
+            !matches!(name, "p" | "br" | "body" | "html" | "form" | "template")
+                && !above.contains(&name)
+        };
+        match &ignored[k] {
+            (name, Some(at))
+                if may_cascade
+                    && *name == context.name.as_str()
+                    && !above.contains(&name.as_str())
+                    && ignored[k + 1..].iter().all(|(n, _)| ignored_above(n)) =>
+            {
+                split = Some(*at);
+            }
+            _ => return Err(Refusal::IgnoredEndTag),
+        }
     }
     // Nothing may be left open at the region's end, except, at the end of all of `E`'s
     // content, what `E`'s end tag closes without other effect, or what the rest of `E`'s
@@ -765,12 +779,18 @@ fn accept(
             && is_container(&context.name)
             && closes_implicitly(name, &context.name)
     };
-    let mut into = None;
-    if !open.iter().all(closed_by_end_tag) {
+    let mut moved = Move::Stay;
+    if let Some(split) = split {
+        if !open.is_empty() {
+            return Err(Refusal::LeftOpen);
+        }
+        lift(dom, e, plan, d, split)?;
+        moved = Move::Up(split);
+    } else if !open.iter().all(closed_by_end_tag) {
         if !may_cascade {
             return Err(Refusal::LeftOpen);
         }
-        into = Some(cascade(dom, e, plan, d, open)?);
+        moved = Move::Down(cascade(dom, e, plan, d, open)?);
     }
     // Text at the edges must not merge with a neighbouring text node.
     if !plan.whole {
@@ -789,7 +809,19 @@ fn accept(
             return Err(Refusal::TextMerges);
         }
     }
-    Ok(into)
+    Ok(moved)
+}
+
+/// How a splice moves the nodes after the region (see [`cascade`] and [`lift`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    /// They stay where they are.
+    Stay,
+    /// The rest of `E`'s content moves into this fragment element, left open.
+    Down(NodeId),
+    /// `E` ends after this many of the fragment's top-level nodes; the others and the rest
+    /// of `E`'s content follow `E` in its parent.
+    Up(usize),
 }
 
 /// A region that leaves elements open (a start tag whose end tag is gone, a broken
@@ -817,12 +849,7 @@ fn cascade(
     open: &[(String, bool)],
 ) -> Result<NodeId, Refusal> {
     let el = dom.element(e).ok_or(Refusal::NoContext)?;
-    // The closer: `E`'s end tag, else the nearest ancestor's (EOF when none).
-    let closer = std::iter::once(e).chain(dom.ancestors(e)).find_map(|a| {
-        let x = dom.element(a)?;
-        let end = x.spans?.end_tag?;
-        Some((x.name.as_str(), end.start))
-    });
+    let closer = closer_of(dom, e)?;
     let scoped =
         closer.is_none_or(|(name, _)| is_container(name) || name == "body" || name == "html");
     let ok_name = |name: &str| {
@@ -854,36 +881,148 @@ fn cascade(
     if is_text(dom, tail.first()) && is_text(d, d.children(into).last()) {
         return Err(Refusal::TextMerges);
     }
-    // End tags from the region's end to the closer that bear an `O` name must each have
-    // closed an element of the tail.
-    let from = plan.region.end;
-    let to = closer.map_or(usize::MAX, |(_, at)| at);
-    let names: Vec<&str> = open.iter().map(|(n, _)| n.as_str()).collect();
-    let a = dom.end_tags.partition_point(|t| t.range.start < from);
-    let b = dom.end_tags.partition_point(|t| t.range.start < to).max(a);
-    let suspects: Vec<usize> = dom.end_tags[a..b]
+    let names: Vec<&str> = open
         .iter()
-        .filter(|t| names.contains(&t.name.as_str()))
-        .map(|t| t.range.start)
+        .map(|(n, _)| n.as_str())
+        .chain(closed_names(dom, e))
         .collect();
-    if !suspects.is_empty() {
-        let (lo, hi) = match (tail.first(), tail.last()) {
-            (Some(&f), Some(&l)) => (f, subtree_end(dom, l)),
-            _ => (0, 0),
-        };
-        let mut closed: Vec<usize> = (lo..hi)
-            .filter_map(|id| {
-                let x = dom.element(id)?;
-                let end = x.spans?.end_tag?;
-                names.contains(&x.name.as_str()).then_some(end.start)
-            })
-            .collect();
-        closed.sort_unstable();
-        if !suspects.iter().all(|s| closed.binary_search(s).is_ok()) {
-            return Err(Refusal::IgnoredEndTag);
-        }
+    if !tail_end_tags_closed_inside(dom, plan, tail, &names, closer.map(|(_, at)| at)) {
+        return Err(Refusal::IgnoredEndTag);
     }
     Ok(into)
+}
+
+/// `E`'s end tag (or, without one, the nearest ancestor's): what closed `E` in the full
+/// parse. Its name and where it starts; `None` when only the end of input closed `E`.
+///
+/// End tags are paired with elements by source order, which can pair an ancestor with an
+/// end tag the parser ignored; one that starts before `E`'s content ends cannot be what
+/// closed `E`, and refuses the move.
+fn closer_of(dom: &Dom, e: NodeId) -> Result<Option<(&str, usize)>, Refusal> {
+    let closer = std::iter::once(e).chain(dom.ancestors(e)).find_map(|a| {
+        let x = dom.element(a)?;
+        let end = x.spans?.end_tag?;
+        Some((x.name.as_str(), end.start))
+    });
+    let content_end = dom.element(e).and_then(|x| x.range).map_or(0, |r| r.end);
+    match closer {
+        Some((_, at))
+            if at < content_end
+                && dom
+                    .element(e)
+                    .is_some_and(|x| x.spans.is_some_and(|s| s.end_tag.is_none())) =>
+        {
+            Err(Refusal::IgnoredEndTag)
+        }
+        closer => Ok(closer),
+    }
+}
+
+/// The names of `E` and its ancestors. An end tag bearing one between the region's end and
+/// [`closer_of`] that closed nothing of the tail was ignored, or is what really closed `E`
+/// (the pairing of end tags with elements is by source order, and may miss it): both rule
+/// out a move.
+fn closed_names(dom: &Dom, e: NodeId) -> impl Iterator<Item = &str> {
+    std::iter::once(e)
+        .chain(dom.ancestors(e))
+        .filter_map(|a| dom.element(a).map(|x| x.name.as_str()))
+}
+
+/// Every end tag bearing one of `names` between the region's end and `to` (the closer's
+/// start) closed an element of the tail (`E`'s children after the region), so none of them
+/// was ignored, or would act on the elements a moved tail now sits under.
+fn tail_end_tags_closed_inside(
+    dom: &Dom,
+    plan: &Plan,
+    tail: &[NodeId],
+    names: &[&str],
+    to: Option<usize>,
+) -> bool {
+    let to = to.unwrap_or(usize::MAX);
+    let a = dom
+        .end_tags
+        .partition_point(|t| t.range.start < plan.region.end);
+    let b = dom.end_tags.partition_point(|t| t.range.start < to).max(a);
+    let suspects = dom.end_tags[a..b]
+        .iter()
+        .filter(|t| names.contains(&t.name.as_str()))
+        .count();
+    if suspects == 0 {
+        return true;
+    }
+    // The tail's elements end inside that range, each with a different end tag: as many of
+    // them as suspects means every suspect closed one.
+    let (lo, hi) = match (tail.first(), tail.last()) {
+        (Some(&f), Some(&l)) => (f, subtree_end(dom, l)),
+        _ => return false,
+    };
+    let closed = (lo..hi)
+        .filter(|&id| {
+            dom.element(id).is_some_and(|x| {
+                x.spans.is_some_and(|s| s.end_tag.is_some()) && names.contains(&x.name.as_str())
+            })
+        })
+        .count();
+    closed == suspects
+}
+
+/// A region with an end tag of `E`'s name that the fragment parse ignored while nothing was
+/// open (a start tag of a child is gone, so its end tag is one too many): in the full parse
+/// that tag closes `E`. The region's nodes after it, and the rest of `E`'s content (its
+/// "tail"), then follow `E` as children of its parent `P`. They parse the same when
+/// - no ancestor bears `E`'s name (else `E`'s own end tag closes it in turn: the change
+///   climbs further), and the region's later ignored end tags name no ancestor;
+/// - nothing is left open at the region's end (checked by the caller);
+/// - no end tag in the tail that closed nothing of the tail bears an ancestor's name: with
+///   `E` gone, the walks that stopped at `E` reach `P` and above;
+/// - the tail's last element has its end tag: else `E`'s closer closed it, and now it
+///   stays open;
+/// - the last node that moves is not text followed by text after `E`.
+///
+/// Node ids stay in preorder: what moves came right after `E`'s new last node.
+fn lift(dom: &Dom, e: NodeId, plan: &Plan, d: &Dom, split: usize) -> Result<(), Refusal> {
+    let parent = dom.parent(e).ok_or(Refusal::NoContext)?;
+    if dom.element(parent).is_none() || split > d.children(1).len() {
+        return Err(Refusal::NoContext);
+    }
+    let names: Vec<&str> = closed_names(dom, e).collect();
+    let tail = dom.children(e).get(plan.last + 1..).unwrap_or(&[]);
+    // What `E`'s closer closed implicitly (the tail's last element, without an end tag)
+    // would stay open and take in `P`'s later children.
+    if let Some(x) = tail.last().and_then(|&l| dom.element(l))
+        && !x.is_void()
+        && x.spans.is_none_or(|s| s.end_tag.is_none())
+    {
+        return Err(Refusal::LeftOpen);
+    }
+    // The last node that moves must not be text merging with `E`'s next sibling.
+    let is_text = |dom: &Dom, id: Option<&NodeId>| {
+        id.and_then(|&i| dom.node(i))
+            .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
+    };
+    let top = d.children(1);
+    let last_moved_text = match tail.last() {
+        Some(l) => is_text(dom, Some(l)),
+        None => top.len() > split && is_text(d, top.last()),
+    };
+    let siblings = dom.children(parent);
+    let next = siblings
+        .iter()
+        .position(|&c| c == e)
+        .and_then(|i| siblings.get(i + 1));
+    if last_moved_text && is_text(dom, next) {
+        return Err(Refusal::TextMerges);
+    }
+    if !tail_end_tags_closed_inside(
+        dom,
+        plan,
+        tail,
+        &names,
+        closer_of(dom, e)?.map(|(_, at)| at),
+    ) {
+        return Err(Refusal::IgnoredEndTag);
+    }
+    Ok(())
 }
 
 /// Indices into `dom.start_tags` of the tags that start inside `region`.
@@ -940,17 +1079,19 @@ fn shift_element(x: &mut Element, region: TextRange, delta: isize) {
     }
 }
 
-/// Replace the planned children of `e` by the fragment's nodes; renumber and shift the rest.
+/// Replace the planned children of `e` by the fragment's nodes; renumber and shift the rest,
+/// and move `E`'s children after the region as `moved` says.
 fn splice(
     dom: &mut Dom,
     text: &str,
     e: NodeId,
     plan: &Plan,
     fragment: Fragment,
-    into: Option<NodeId>,
+    moved: Move,
     edit: Edit,
 ) {
     let children = dom.children(e).to_vec();
+    let parent = dom.parent(e);
     let (a, b) = removed_range(dom, e, plan);
     let f = fragment.dom;
     let inserted = f.nodes.len() as u32 - 2;
@@ -973,6 +1114,21 @@ fn splice(
         })
         .count();
 
+    let (head, tail) = if children.is_empty() {
+        (&[][..], &[][..])
+    } else {
+        (&children[..plan.first], &children[plan.last + 1..])
+    };
+    // `E`'s children after the region, renumbered, and the region's top-level nodes that
+    // stay in `E` (the others follow it, see [`lift`]).
+    let tail: Vec<NodeId> = tail.iter().map(|&c| remap(c)).collect();
+    let top: Vec<NodeId> = f.children(1).iter().map(|&c| from_frag(c)).collect();
+    let split = match moved {
+        Move::Up(k) => k.min(top.len()),
+        _ => top.len(),
+    };
+    let (stays, lifted) = top.split_at(split);
+
     // Renumber and shift the nodes that stay.
     for (i, node) in dom.nodes.iter_mut().enumerate() {
         let i = i as NodeId;
@@ -981,19 +1137,17 @@ fn splice(
         }
         node.parent = node.parent.map(remap);
         if i == e {
-            let new_top: Vec<NodeId> = f.children(1).iter().map(|&c| from_frag(c)).collect();
-            let (head, tail) = if children.is_empty() {
-                (&[][..], &[][..])
-            } else {
-                (&children[..plan.first], &children[plan.last + 1..])
-            };
-            let kept_tail = if into.is_some() { &[][..] } else { tail };
-            node.children = head
-                .iter()
-                .copied()
-                .chain(new_top)
-                .chain(kept_tail.iter().map(|&c| remap(c)))
-                .collect();
+            let kept_tail = if moved == Move::Stay { &tail[..] } else { &[] };
+            node.children = head.iter().chain(stays).chain(kept_tail).copied().collect();
+        } else if matches!(moved, Move::Up(_)) && Some(i) == parent {
+            let old = std::mem::take(&mut node.children);
+            for c in old {
+                node.children.push(remap(c));
+                if c == e {
+                    node.children.extend_from_slice(lifted);
+                    node.children.extend_from_slice(&tail);
+                }
+            }
         } else {
             for c in &mut node.children {
                 *c = remap(*c);
@@ -1009,15 +1163,9 @@ fn splice(
             _ => {}
         }
     }
-    // The tail of `E`'s children that moves into the innermost element left open.
-    let moved: Vec<NodeId> = match into {
-        Some(_) => children
-            .get(plan.last + 1..)
-            .unwrap_or(&[])
-            .iter()
-            .map(|&c| remap(c))
-            .collect(),
-        None => Vec::new(),
+    let into = match moved {
+        Move::Down(into) => Some(into),
+        _ => None,
     };
     let new_nodes = f.nodes.into_iter().enumerate().skip(2).map(|(i, mut n)| {
         n.parent = n.parent.map(from_frag);
@@ -1025,17 +1173,24 @@ fn splice(
             *c = from_frag(*c);
         }
         if into == Some(i as NodeId) {
-            n.children.extend_from_slice(&moved);
+            n.children.extend_from_slice(&tail);
         }
         n
     });
     reserve_for_splice(&mut dom.nodes, (b - a) as usize, inserted as usize);
     dom.nodes.splice(a as usize..b as usize, new_nodes);
+    // The moved nodes' new parent: the innermost element left open, or `E`'s parent.
     let into = into.map(from_frag);
-    if let Some(into) = into {
-        for &c in &moved {
+    let new_parent = match moved {
+        Move::Stay => None,
+        Move::Down(_) => into,
+        Move::Up(_) => parent,
+    };
+    if let Some(p) = new_parent {
+        let moved_ids = if into.is_some() { &[][..] } else { lifted };
+        for &c in moved_ids.iter().chain(&tail) {
             if let Some(n) = dom.nodes.get_mut(c as usize) {
-                n.parent = Some(into);
+                n.parent = Some(p);
             }
         }
     }
@@ -1069,7 +1224,7 @@ fn splice(
         dom.element(a)
             .is_some_and(|x| x.spans.is_some_and(|s| s.end_tag.is_none()))
     });
-    if !changed.is_empty() || open_above || into.is_some() {
+    if !changed.is_empty() || open_above || moved != Move::Stay {
         for node in &mut dom.nodes {
             if let NodeData::Element(x) = &mut node.data
                 && let Some(s) = x.spans
@@ -1081,7 +1236,7 @@ fn splice(
         html::extend_implicit_ranges(dom);
     }
     // Whether a text node maps to its source depends on its neighbours' tags.
-    let mut parents: Vec<NodeId> = std::iter::once(e).chain(into).collect();
+    let mut parents: Vec<NodeId> = std::iter::once(e).chain(new_parent).collect();
     for id in changed {
         parents.push(id);
         parents.extend(dom.parent(id));

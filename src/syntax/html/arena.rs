@@ -179,6 +179,20 @@ impl ArenaSink {
         }
     }
 
+    /// When `id` is a fragment parse's root (the document's child): its child count, or
+    /// `None` if the last child is text.
+    pub fn root_split(&self, id: ArenaId) -> Option<usize> {
+        let arena = self.arena.borrow();
+        if arena.parent(id) != Some(0) {
+            return None;
+        }
+        let last = arena.get(id)?.last_child;
+        if matches!(arena.get(last).map(|n| &n.data), Some(ArenaData::Text(_))) {
+            return None;
+        }
+        Some(arena.children(id).count())
+    }
+
     /// Whether `child` is the probe comment (see `super::Probe`).
     fn is_probe(&self, child: &NodeOrText<ArenaId>) -> bool {
         match (&self.tracker.probe, child) {
