@@ -354,9 +354,20 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
     let chain: Vec<NodeId> = std::iter::once(innermost)
         .chain(dom.ancestors(innermost))
         .collect();
+    // Whether every element above `chain[i]` has its children in source order. An element
+    // out of order was foster-parented (moved before a table): the parser was "in table"
+    // inside it, with the table still open, which the fragment parse cannot reproduce.
+    let mut settled = vec![true; chain.len()];
+    for i in (0..chain.len().saturating_sub(1)).rev() {
+        settled[i] = settled[i + 1] && in_source_order(dom, chain[i + 1]);
+    }
     let mut attempts = 0;
     let mut refusal = Refusal::NoContainer;
     for (depth, &e) in chain.iter().enumerate() {
+        if !settled[depth] {
+            refusal = Refusal::FosterParented;
+            continue;
+        }
         let Some(plan) = plan(dom, e, &chain[depth + 1..], edit) else {
             continue;
         };
