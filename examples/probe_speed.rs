@@ -82,6 +82,9 @@ fn main() {
         serde_json::to_string(&v).unwrap_or_default()
     });
     println!("symbols json {} bytes", json.len());
+    if let Ok(p) = std::env::var("SYMBOLS_OUT") {
+        std::fs::write(p, &json).expect("write SYMBOLS_OUT");
+    }
     stages.run("dom clone", || capture.dom.clone());
 }
 

@@ -410,3 +410,19 @@ fn fuzz_a_move_near_a_table() {
         ],
     );
 }
+
+/// Found by the `reparse` fuzz target (`tests/fuzz_crashes/reparse-text-before-table`):
+/// text inside a table is moved before it and merges into the text there, so a run of
+/// children ending at that text cannot be re-parsed alone. Beside a table child only all of
+/// the container's content is.
+#[test]
+fn fuzz_text_merged_before_a_table() {
+    fuzz_ops(
+        "<<table>-&d--<table>-&d--\0\0<s&d--<t",
+        &[
+            (27746, 101, ">-&d--\0\0<QQQ"),
+            (65535, 81, ""),
+            (65535, 45, ""),
+        ],
+    );
+}

@@ -587,8 +587,14 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], edit: Edit) -> Option<Plan> 
     // it a child of `E`, so `E` was the current node) or at a child text node (inserted
     // into `E`, likewise). Where it ends, the state is checked by parsing the old run too.
     // Children out of source order were foster-parented (moved before a table): the
-    // parser was not inserting into `E` when it made them.
-    if !in_source_order(dom, e) {
+    // parser was not inserting into `E` when it made them. Text moved before a table
+    // merges into the text there and leaves no trace of order, so beside a table child
+    // only all of `E`'s content (which the fragment parse foster-parents itself) will do.
+    let table_child = children.iter().any(|&c| {
+        dom.element(c)
+            .is_some_and(|x| !x.foreign && x.name == "table")
+    });
+    if table_child || !in_source_order(dom, e) {
         return whole;
     }
     let first = children
