@@ -311,7 +311,7 @@ fn assert_right_if_spliced(before: &str, at: usize, removed: usize, inserted: &s
 /// ancestor (`</span>` was ignored inside the `div`, and now closes the `span`), or the
 /// region's own later end tags do.
 #[test]
-fn moving_up_is_refused_where_it_would_change_the_rest() {
+fn moves_are_refused_where_they_would_change_the_rest() {
     let head = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n";
     let doc = format!("{head}<main><div><div><p>x</p></div>tail text</div>after text</main>");
     assert_right_if_spliced(&doc, doc.find("<div><p>").unwrap(), 1, "");
@@ -319,6 +319,13 @@ fn moving_up_is_refused_where_it_would_change_the_rest() {
         "{head}<main><span><div><q>0</q><div><p>x</p></div><i>t</i></span><i>u</i></div>z</span></main>"
     );
     assert_right_if_spliced(&doc, doc.find("<div><p>").unwrap(), 1, "");
+    // Down: an element left open bearing the container's own name would take the
+    // container's end tag, and the container what follows it.
+    let doc = format!(
+        "{head}<main><div id=\"e\"><div><p>x</p></div><p>rest</p></div><p>after</p></main>"
+    );
+    let at = doc.find("</p></div><p>rest").unwrap() + "</p></d".len();
+    assert_right_if_spliced(&doc, at, 1, "");
     let doc = format!("{head}<main><span><div><em>a</em><p>x</p></div></span></main>");
     assert_right_if_spliced(&doc, doc.find("<p>").unwrap(), 0, "</div></span>");
 }
@@ -336,6 +343,28 @@ fn an_unknown_element_is_a_region_root() {
     let at = doc.len() / 2;
     let at = at + doc[at..].find("<div><div><p>").unwrap() + 4;
     assert_splices(&doc, at, 0, " x");
+}
+
+/// A broken `</div>` inside nested `div`s: every later `</div>` closes one level lower, up
+/// to `<main>`, so the edited block's outer `div` stays open and takes in the blocks after
+/// it. The block is re-parsed in `<main>` and the rest moved, not parsed again.
+#[test]
+fn a_broken_end_tag_in_nested_divs_moves_the_later_blocks() {
+    let block = "<div><div><div><p>Block <span>text</span>.</p></div></div></div>";
+    let doc = format!(
+        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main>{}<section><p>End</p></section></main>",
+        block.repeat(1500)
+    );
+    let at = doc.len() / 2;
+    let at = at + doc[at..].find("</p></div>").unwrap() + "</p></d".len();
+    assert_splices(&doc, at, 1, "");
+    // Small documents: the same, and after a few more broken tags.
+    let small = format!(
+        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main>{}<section><p>End</p></section></main>",
+        block.repeat(4)
+    );
+    let at = small.find("</p></div>").unwrap() + "</p></d".len();
+    assert_splices(&small, at, 1, "");
 }
 
 /// A stray `</div>` after the broken tag would close the element left open: the move is

@@ -865,13 +865,11 @@ fn cascade(
     d: &Dom,
     open: &[(String, bool)],
 ) -> Result<NodeId, Refusal> {
-    let el = dom.element(e).ok_or(Refusal::NoContext)?;
     let closer = closer_of(dom, e)?;
     let scoped =
         closer.is_none_or(|(name, _)| is_container(name) || name == "body" || name == "html");
     let ok_name = |name: &str| {
         neutral_ancestor(name)
-            && name != el.name.as_str()
             && closer.is_none_or(|(c, _)| c != name)
             && (scoped || !is_special(name))
     };
