@@ -3,7 +3,8 @@
 //! followed by `documentSymbol` (edit → fresh outline), a second `documentSymbol` (outline
 //! of an analysed version) and a `hover`; the time from each edit to the
 //! `publishDiagnostics` for its version is recorded too. Reports p50/p95/max per request
-//! kind, idle RSS, RSS with the document open, and peak RSS (`VmHWM`).
+//! kind, idle RSS, RSS with the document open, and peak RSS (`VmHWM`); then opens a second
+//! copy of the document, for what one more open document costs.
 //!
 //! Servers: the release `capture-lsp` (always), and the peer `vscode-html-language-server`
 //! (npm `vscode-langservers-extracted`, languageId `html`) when found: set
@@ -240,6 +241,8 @@ struct Report {
     rest_rss: Option<u64>,
     /// After the editing session, once idle again.
     end_rss: Option<u64>,
+    /// With a second copy of the document open, at rest.
+    second_rss: Option<u64>,
     peak_rss: Option<u64>,
     open_to_symbol: Duration,
 }
@@ -297,6 +300,7 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
         open_rss,
         rest_rss,
         end_rss: None,
+        second_rss: None,
         peak_rss: None,
         open_to_symbol,
     };
@@ -362,6 +366,19 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
     r.peak_rss = s.status("VmHWM:");
     s.pump(Duration::from_secs(2), None);
     r.end_rss = s.status("VmRSS:");
+    // A second document with the original text: what one more open document costs, without
+    // the process's one-time costs (tables built on the first analysis, thread caches).
+    let second = format!("file://{}/replay-second.capture.html", root.display());
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": second, "languageId": language, "version": 1, "text": text}}),
+    );
+    s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": second}}),
+    )?;
+    s.pump(Duration::from_secs(2), None);
+    r.second_rss = s.status("VmRSS:");
     let _ = s.request("shutdown", Value::Null);
     s.notify("exit", Value::Null);
     let _ = s.child.wait();
@@ -492,6 +509,13 @@ fn main() {
                         per_doc(r.rest_rss),
                         per_doc(r.end_rss)
                     );
+                    if let (Some(a), Some(b)) = (r.end_rss, r.second_rss) {
+                        println!(
+                            "  a second open copy, at rest: +{} ({:.1}× its size)",
+                            kb(Some(b.saturating_sub(a))),
+                            (b.saturating_sub(a) as f64 * 1024.0) / text.len() as f64
+                        );
+                    }
                 }
                 None => println!("  replay failed (server died or timed out after {TIMEOUT:?})"),
             }
