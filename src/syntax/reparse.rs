@@ -646,6 +646,12 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], edit: Edit) -> Option<Plan> 
     })
 }
 
+/// Whether `id` (if any) is a text node of `dom`.
+fn is_text(dom: &Dom, id: Option<&NodeId>) -> bool {
+    id.and_then(|&i| dom.node(i))
+        .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
+}
+
 /// The children of `parent` that have a source position come in source order. Elements
 /// out of order were foster-parented: moved before a table, while the table (not their new
 /// parent) stayed the parser's current node.
@@ -812,16 +818,12 @@ fn accept(
     // Text at the edges must not merge with a neighbouring text node.
     if !plan.whole {
         let top = d.children(1);
-        let is_text = |id: Option<&NodeId>, dom: &Dom| {
-            id.and_then(|&i| dom.node(i))
-                .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
-        };
         let siblings = dom.children(e);
         let before = plan.first.checked_sub(1).and_then(|i| siblings.get(i));
         let after = siblings.get(plan.last + 1);
-        if (is_text(top.first(), d) && is_text(before, dom))
-            || (is_text(top.last(), d) && is_text(after, dom))
-            || (top.is_empty() && is_text(before, dom) && is_text(after, dom))
+        if (is_text(d, top.first()) && is_text(dom, before))
+            || (is_text(d, top.last()) && is_text(dom, after))
+            || (top.is_empty() && is_text(dom, before) && is_text(dom, after))
         {
             return Err(Refusal::TextMerges);
         }
@@ -889,10 +891,6 @@ fn cascade(
     }
     let children = dom.children(e);
     let tail = children.get(plan.last + 1..).unwrap_or(&[]);
-    let is_text = |dom: &Dom, id: Option<&NodeId>| {
-        id.and_then(|&i| dom.node(i))
-            .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
-    };
     if is_text(dom, tail.first()) && is_text(d, d.children(into).last()) {
         return Err(Refusal::TextMerges);
     }
@@ -1011,10 +1009,6 @@ fn lift(dom: &Dom, e: NodeId, plan: &Plan, d: &Dom, split: usize) -> Result<(), 
         return Err(Refusal::LeftOpen);
     }
     // The last node that moves must not be text merging with `E`'s next sibling.
-    let is_text = |dom: &Dom, id: Option<&NodeId>| {
-        id.and_then(|&i| dom.node(i))
-            .is_some_and(|n| matches!(n.data, NodeData::Text(_)))
-    };
     let top = d.children(1);
     let last_moved_text = match tail.last() {
         Some(l) => is_text(dom, Some(l)),
