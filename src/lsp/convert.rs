@@ -84,12 +84,14 @@ pub fn document_symbol(
         deprecated: None,
         range: full,
         selection_range: selection,
-        children: Some(
+        // Leaves carry no `children` at all: an outline of a large capture has thousands,
+        // and every client parses the response.
+        children: (!node.children.is_empty()).then(|| {
             node.children
                 .iter()
                 .map(|c| document_symbol(index, c, enc))
-                .collect(),
-        ),
+                .collect()
+        }),
     }
 }
 
