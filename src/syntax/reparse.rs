@@ -26,8 +26,8 @@
 //!   nothing may be left open, except that at the end of all of `E`'s content, elements `E`'s
 //!   end tag closes without other effect. Text at the edges must not merge with a neighbour.
 //! - **Moves.** Two exceptions re-parent the rest of `E`'s content instead of refusing: a
-//!   region that leaves neutral elements open takes it in ([`cascade`]: a broken end tag),
-//!   and a region whose extra end tag closes `E` early hands it to `E`'s parent ([`lift`]:
+//!   region that leaves neutral elements open takes it in (`cascade`: a broken end tag),
+//!   and a region whose extra end tag closes `E` early hands it to `E`'s parent (`lift`:
 //!   a lost start tag). Both check that the moved nodes parse as they did, and keep ids in
 //!   preorder.
 //! - **Where.** `E` is a container or a neutral element outside the special category (an
