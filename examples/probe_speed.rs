@@ -130,15 +130,16 @@ fn reparse_probe(text: &str) {
     let mut doc = text.to_string();
     let mut cap = Capture::parse(&doc);
     let body = cap.body.start;
-    let mut rng = edit_rng();
     let (mut ok, mut times, mut refused_in) = (0, Vec::new(), Vec::new());
     let mut why: std::collections::BTreeMap<String, usize> = Default::default();
     // `LIKE_REPLAY=1`: the replay benchmark's own sequence (seed 42, 200 edits, a random
     // draw for each hover between edits).
     let like_replay = std::env::var("LIKE_REPLAY").is_ok();
-    if like_replay {
-        rng = generator::Rng::new(42);
-    }
+    let mut rng = if like_replay {
+        generator::Rng::new(42)
+    } else {
+        edit_rng()
+    };
     let total = if like_replay { 200 } else { 400 };
     for i in 0..total {
         let at = if like_replay {
@@ -175,24 +176,7 @@ fn reparse_probe(text: &str) {
                         &before[edit.old_end..hi]
                     );
                     if std::env::var("CHAIN").is_ok() {
-                        let d = &cap.dom;
-                        if let Some(inner) = d.element_at(edit.start) {
-                            let mut line = String::new();
-                            for id in std::iter::once(inner).chain(d.ancestors(inner)) {
-                                if let Some(x) = d.element(id) {
-                                    let endt = x.spans.is_some_and(|s| s.end_tag.is_some());
-                                    let len = x.range.map_or(0, |r| r.len());
-                                    line += &format!(
-                                        " {}{}:{}[{}]",
-                                        x.name,
-                                        if endt { "" } else { "!" },
-                                        len,
-                                        d.children(id).len()
-                                    );
-                                }
-                            }
-                            println!("   chain:{line}");
-                        }
+                        println!("   chain:{}", chain_line(&cap.dom, edit.start));
                     }
                 }
                 cap = Capture::parse(&doc);
@@ -217,6 +201,27 @@ fn reparse_probe(text: &str) {
     if let (Some(p50), Some(max)) = (refused_in.get(refused_in.len() / 2), refused_in.last()) {
         println!("time to refuse: p50 {p50:?} max {max:?}");
     }
+}
+
+/// The elements enclosing `offset`, innermost first: name, `!` when it has no end tag,
+/// length, child count.
+fn chain_line(dom: &capture_lsp::syntax::Dom, offset: usize) -> String {
+    let Some(inner) = dom.element_at(offset) else {
+        return String::new();
+    };
+    let mut line = String::new();
+    for id in std::iter::once(inner).chain(dom.ancestors(inner)) {
+        if let Some(x) = dom.element(id) {
+            let open = if x.spans.is_some_and(|s| s.end_tag.is_some()) {
+                ""
+            } else {
+                "!"
+            };
+            let len = x.range.map_or(0, |r| r.len());
+            line += &format!(" {}{open}:{len}[{}]", x.name, dom.children(id).len());
+        }
+    }
+    line
 }
 
 /// `REPARSE=analysis`: the same edits through `Analysis::reparse` (tree reused in place),

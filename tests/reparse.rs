@@ -98,38 +98,50 @@ fn run_episodes(original: &str, seed: u64, steps: usize, episode: usize) -> usiz
         if text.len() <= body + 1 {
             break;
         }
-        let mut at = body + 1 + rng.below(text.len() - body - 1);
-        while !text.is_char_boundary(at) {
-            at -= 1;
-        }
+        let at = body + 1 + rng.below(text.len() - body - 1);
         let (del, ins) = match rng.below(4) {
             0 => (0, INSERTS[rng.below(INSERTS.len())]),
             1 => (0, INSERTS[rng.below(4)]),
             2 => (1 + rng.below(4), ""),
             _ => (1 + rng.below(2), INSERTS[rng.below(6)]),
         };
-        let mut end = (at + del).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        let edit = Edit::new(at, end, ins.len());
-        let before = text.clone();
-        text.replace_range(at..end, ins);
-        let full = Capture::parse(&text);
-        if cap.reparse(&before, &text, edit) {
+        if edit_and_check(&mut text, &mut cap, at, del, ins, step) {
             spliced += 1;
-            assert_same(
-                &cap,
-                &full,
-                format_args!(
-                    "step {step}: {edit:?} inserting {ins:?}\nbefore: {before}\nafter: {text}"
-                ),
-            );
-        } else {
-            cap = full;
         }
     }
     spliced
+}
+
+/// Replace `del` bytes at `at` (both moved out to char boundaries) by `ins`; splice into
+/// `cap` and compare with a full parse, or take the full parse when refused. Returns
+/// whether it spliced.
+fn edit_and_check(
+    text: &mut String,
+    cap: &mut Capture,
+    at: usize,
+    del: usize,
+    ins: &str,
+    step: usize,
+) -> bool {
+    let at = text.floor_char_boundary(at);
+    let end = text.ceil_char_boundary((at + del).min(text.len()));
+    let edit = Edit::new(at, end, ins.len());
+    let before = text.clone();
+    text.replace_range(at..end, ins);
+    let full = Capture::parse(text);
+    if cap.reparse(&before, text, edit) {
+        assert_same(
+            cap,
+            &full,
+            format_args!(
+                "step {step}: {edit:?} inserting {ins:?}\nbefore: {before}\nafter: {text}"
+            ),
+        );
+        true
+    } else {
+        *cap = full;
+        false
+    }
 }
 
 /// Seeds per document; `REPARSE_SEEDS` raises it for a long local run.
@@ -241,16 +253,30 @@ fn fuzz_a_region_starting_with_a_byte_order_mark() {
 /// Splice `before` → `after` (one replacement at `at`), asserting it splices and equals a
 /// full parse.
 fn assert_splices(before: &str, at: usize, removed: usize, inserted: &str) {
-    let mut after = before.to_string();
-    after.replace_range(at..at + removed, inserted);
-    let mut cap = Capture::parse(before);
-    let edit = Edit::new(at, at + removed, inserted.len());
     assert!(
-        cap.reparse(before, &after, edit),
+        splice_if_right(before, at, removed, inserted),
         "not spliced: {}",
-        &after[at.saturating_sub(40)..]
+        &before[before.floor_char_boundary(at.saturating_sub(40))..]
     );
-    assert_same(&cap, &Capture::parse(&after), "the splice");
+}
+
+/// Splice if the parser allows, and then equal a full parse. Returns whether it spliced.
+fn splice_if_right(before: &str, at: usize, removed: usize, inserted: &str) -> bool {
+    let mut text = before.to_string();
+    let mut cap = Capture::parse(before);
+    edit_and_check(&mut text, &mut cap, at, removed, inserted, 0)
+}
+
+/// The capture header the tests use, then `body`.
+fn capture(body: &str) -> String {
+    format!("<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n{body}")
+}
+
+/// The first match of `pattern` past the middle of `doc`: an edit point among the repeated
+/// blocks of a large test body.
+fn past_middle(doc: &str, pattern: &str) -> usize {
+    let mid = doc.floor_char_boundary(doc.len() / 2);
+    mid + doc[mid..].find(pattern).expect("pattern past the middle")
 }
 
 /// A broken `</div>` leaves its `div` open: the blocks after it become its children, which
@@ -287,23 +313,8 @@ fn a_lost_start_tag_closes_its_container_early() {
 #[test]
 fn a_lost_start_tag_in_a_large_container_splices() {
     let block = "<div><p>Block text <span>here</span>.</p></div>";
-    let doc = format!(
-        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main><div>{}</div></main>",
-        block.repeat(2000)
-    );
-    let at = doc.len() / 2;
-    let at = at + doc[at..].find("<div><p>").unwrap();
-    assert_splices(&doc, at, 1, "");
-}
-
-/// Splice if the parser allows, and then equal a full parse.
-fn assert_right_if_spliced(before: &str, at: usize, removed: usize, inserted: &str) {
-    let mut after = before.to_string();
-    after.replace_range(at..at + removed, inserted);
-    let mut cap = Capture::parse(before);
-    if cap.reparse(before, &after, Edit::new(at, at + removed, inserted.len())) {
-        assert_same(&cap, &Capture::parse(&after), "the splice");
-    }
+    let doc = capture(&format!("<main><div>{}</div></main>", block.repeat(2000)));
+    assert_splices(&doc, past_middle(&doc, "<div><p>"), 1, "");
 }
 
 /// Where the container ends early, what moves up must parse as it did: not when text
@@ -312,22 +323,20 @@ fn assert_right_if_spliced(before: &str, at: usize, removed: usize, inserted: &s
 /// region's own later end tags do.
 #[test]
 fn moves_are_refused_where_they_would_change_the_rest() {
-    let head = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n";
-    let doc = format!("{head}<main><div><div><p>x</p></div>tail text</div>after text</main>");
-    assert_right_if_spliced(&doc, doc.find("<div><p>").unwrap(), 1, "");
-    let doc = format!(
-        "{head}<main><span><div><q>0</q><div><p>x</p></div><i>t</i></span><i>u</i></div>z</span></main>"
+    let doc = capture("<main><div><div><p>x</p></div>tail text</div>after text</main>");
+    splice_if_right(&doc, doc.find("<div><p>").unwrap(), 1, "");
+    let doc = capture(
+        "<main><span><div><q>0</q><div><p>x</p></div><i>t</i></span><i>u</i></div>z</span></main>",
     );
-    assert_right_if_spliced(&doc, doc.find("<div><p>").unwrap(), 1, "");
+    splice_if_right(&doc, doc.find("<div><p>").unwrap(), 1, "");
     // Down: an element left open bearing the container's own name would take the
     // container's end tag, and the container what follows it.
-    let doc = format!(
-        "{head}<main><div id=\"e\"><div><p>x</p></div><p>rest</p></div><p>after</p></main>"
-    );
+    let doc =
+        capture("<main><div id=\"e\"><div><p>x</p></div><p>rest</p></div><p>after</p></main>");
     let at = doc.find("</p></div><p>rest").unwrap() + "</p></d".len();
-    assert_right_if_spliced(&doc, at, 1, "");
-    let doc = format!("{head}<main><span><div><em>a</em><p>x</p></div></span></main>");
-    assert_right_if_spliced(&doc, doc.find("<p>").unwrap(), 0, "</div></span>");
+    splice_if_right(&doc, at, 1, "");
+    let doc = capture("<main><span><div><em>a</em><p>x</p></div></span></main>");
+    splice_if_right(&doc, doc.find("<p>").unwrap(), 0, "</div></span>");
 }
 
 /// A misspelt `<div>` (an unknown element, here without its end tag) holding most of a
@@ -336,13 +345,8 @@ fn moves_are_refused_where_they_would_change_the_rest() {
 #[test]
 fn an_unknown_element_is_a_region_root() {
     let block = "<div><div><p>Block text <span>here</span>.</p></div></div>";
-    let doc = format!(
-        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main><dvi>{}</main>",
-        block.repeat(2000)
-    );
-    let at = doc.len() / 2;
-    let at = at + doc[at..].find("<div><div><p>").unwrap() + 4;
-    assert_splices(&doc, at, 0, " x");
+    let doc = capture(&format!("<main><dvi>{}</main>", block.repeat(2000)));
+    assert_splices(&doc, past_middle(&doc, "<div><div><p>") + 4, 0, " x");
 }
 
 /// A broken `</div>` inside nested `div`s: every later `</div>` closes one level lower, up
@@ -351,18 +355,21 @@ fn an_unknown_element_is_a_region_root() {
 #[test]
 fn a_broken_end_tag_in_nested_divs_moves_the_later_blocks() {
     let block = "<div><div><div><p>Block <span>text</span>.</p></div></div></div>";
-    let doc = format!(
-        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main>{}<section><p>End</p></section></main>",
-        block.repeat(1500)
+    let nested = |n: usize| {
+        capture(&format!(
+            "<main>{}<section><p>End</p></section></main>",
+            block.repeat(n)
+        ))
+    };
+    let doc = nested(1500);
+    assert_splices(
+        &doc,
+        past_middle(&doc, "</p></div>") + "</p></d".len(),
+        1,
+        "",
     );
-    let at = doc.len() / 2;
-    let at = at + doc[at..].find("</p></div>").unwrap() + "</p></d".len();
-    assert_splices(&doc, at, 1, "");
-    // Small documents: the same, and after a few more broken tags.
-    let small = format!(
-        "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<main>{}<section><p>End</p></section></main>",
-        block.repeat(4)
-    );
+    // A small document: the same.
+    let small = nested(4);
     let at = small.find("</p></div>").unwrap() + "</p></d".len();
     assert_splices(&small, at, 1, "");
 }
@@ -373,12 +380,7 @@ fn a_broken_end_tag_in_nested_divs_moves_the_later_blocks() {
 fn a_stray_end_tag_after_an_open_element_stops_the_move() {
     let doc = NESTED.replace("<div><p>Tail.</p></div>", "</div><div><p>Tail.</p></div>");
     let at = doc.find("</h2></div><x-card>").unwrap() + 8;
-    let mut after = doc.clone();
-    after.replace_range(at..at + 1, "");
-    let mut cap = Capture::parse(&doc);
-    if cap.reparse(&doc, &after, Edit::new(at, at + 1, 0)) {
-        assert_same(&cap, &Capture::parse(&after), "the refused move");
-    }
+    splice_if_right(&doc, at, 1, "");
 }
 
 #[test]
@@ -396,26 +398,11 @@ fn a_region_may_start_with_u_feff() {
 /// The `reparse` fuzz target's loop: `(at, delete, insert)` byte edits on a capture with
 /// `body`, each spliced result compared with a full parse.
 fn fuzz_ops(body: &str, ops: &[(u16, u8, &str)]) {
-    let mut text = format!("<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n{body}");
-    let mut capture = Capture::parse(&text);
-    for &(at, delete, insert) in ops {
-        let mut at = at as usize % (text.len() + 1);
-        while !text.is_char_boundary(at) {
-            at -= 1;
-        }
-        let mut end = (at + delete as usize % 8).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        let before = text.clone();
-        text.replace_range(at..end, insert);
-        let edit = Edit::new(at, end, insert.len());
-        let full = Capture::parse(&text);
-        if capture.reparse(&before, &text, edit) {
-            assert_same(&capture, &full, format_args!("{edit:?} on {before:?}"));
-        } else {
-            capture = full;
-        }
+    let mut text = capture(body);
+    let mut cap = Capture::parse(&text);
+    for (step, &(at, delete, insert)) in ops.iter().enumerate() {
+        let at = at as usize % (text.len() + 1);
+        edit_and_check(&mut text, &mut cap, at, delete as usize % 8, insert, step);
     }
 }
 

@@ -665,7 +665,7 @@ fn enclosing_wrapper(dom: &Dom, id: NodeId) -> NodeId {
         let crowded = dom.descendants(a).any(|d| {
             d != id
                 && dom.element(d).is_some_and(|x| {
-                    matches!(x.name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                    crate::syntax::html::is_heading(&x.name)
                         || (x.name == "img"
                             && !dom
                                 .ancestors(d)

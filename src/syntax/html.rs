@@ -187,6 +187,11 @@ impl Element {
     }
 }
 
+/// `h1` to `h6`.
+pub fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
 pub fn is_void(name: &str) -> bool {
     matches!(
         name,

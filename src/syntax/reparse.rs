@@ -130,6 +130,7 @@ fn is_region_root(name: &str) -> bool {
 /// these when walking up the stack of open elements.
 fn is_special(name: &str) -> bool {
     is_container(name)
+        || html::is_heading(name)
         || matches!(
             name,
             "applet"
@@ -149,12 +150,6 @@ fn is_special(name: &str) -> bool {
                 | "form"
                 | "frame"
                 | "frameset"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
                 | "head"
                 | "hr"
                 | "html"
@@ -203,6 +198,7 @@ fn is_special(name: &str) -> bool {
 fn neutral_ancestor(name: &str) -> bool {
     !is_formatting(name)
         && !outside_in_body(name)
+        && !html::is_heading(name)
         && !matches!(
             name,
             "col"
@@ -214,12 +210,6 @@ fn neutral_ancestor(name: &str) -> bool {
                 | "dd"
                 | "dt"
                 | "p"
-                | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
                 | "ruby"
                 | "rb"
                 | "rt"
@@ -365,9 +355,10 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
     // Whether every element above `chain[i]` has its children in source order. An element
     // out of order was foster-parented (moved before a table): the parser was "in table"
     // inside it, with the table still open, which the fragment parse cannot reproduce.
+    let ordered: Vec<bool> = chain.iter().map(|&c| in_source_order(dom, c)).collect();
     let mut settled = vec![true; chain.len()];
     for i in (0..chain.len().saturating_sub(1)).rev() {
-        settled[i] = settled[i + 1] && in_source_order(dom, chain[i + 1]);
+        settled[i] = settled[i + 1] && ordered[i + 1];
     }
     let mut attempts = 0;
     let mut refusal = Refusal::NoContainer;
@@ -376,7 +367,7 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
             refusal = Refusal::FosterParented;
             continue;
         }
-        let Some(plan) = plan(dom, e, &chain[depth + 1..], edit) else {
+        let Some(plan) = plan(dom, e, &chain[depth + 1..], ordered[depth], edit) else {
             continue;
         };
         // A region is parsed twice (old text and new) and a failed try is followed by a
@@ -558,7 +549,15 @@ struct Plan {
     whole: bool,
 }
 
-fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], edit: Edit) -> Option<Plan> {
+impl Plan {
+    /// `E`'s children after the planned ones.
+    fn tail<'d>(&self, dom: &'d Dom, e: NodeId) -> &'d [NodeId] {
+        dom.children(e).get(self.last + 1..).unwrap_or_default()
+    }
+}
+
+/// `ordered`: whether `E`'s children are in source order ([`in_source_order`]).
+fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -> Option<Plan> {
     let el = dom.element(e)?;
     if el.foreign || !is_region_root(&el.name) {
         return None;
@@ -602,7 +601,7 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], edit: Edit) -> Option<Plan> 
         dom.element(c)
             .is_some_and(|x| !x.foreign && x.name == "table")
     });
-    if table_child || !in_source_order(dom, e) {
+    if table_child || !ordered {
         return whole;
     }
     let first = children
@@ -768,30 +767,24 @@ fn accept(
     // An end tag the fragment parse ignored is ignored by the full parse too as long as no
     // element outside the region (`E` and its ancestors) bears its name and it is not one
     // the tree builder acts on regardless.
-    let outside: Vec<&str> = std::iter::once(e)
-        .chain(dom.ancestors(e))
-        .filter_map(|id| dom.element(id).map(|x| x.name.as_str()))
-        .collect();
-    let ignored_everywhere = |name: &str| {
-        !matches!(name, "p" | "br" | "body" | "html" | "form" | "template")
-            && !outside.contains(&name)
-    };
+    let outside: Vec<&str> = closed_names(dom, e).collect();
     // One exception (see [`lift`]): an end tag of `E`'s name, ignored while nothing was
     // open, that in the full parse closes `E` itself.
     let mut split = None;
     let ignored = &probed.ignored_end_tags;
-    if let Some(k) = ignored.iter().position(|(n, _)| !ignored_everywhere(n)) {
-        let above = &outside[1..];
-        let ignored_above = |name: &str| {
-            !matches!(name, "p" | "br" | "body" | "html" | "form" | "template")
-                && !above.contains(&name)
-        };
+    if let Some(k) = ignored
+        .iter()
+        .position(|(n, _)| !ignored_beyond(n, &outside))
+    {
+        let above = outside.get(1..).unwrap_or_default();
         match &ignored[k] {
             (name, Some(at))
                 if may_cascade
                     && *name == context.name.as_str()
                     && !above.contains(&name.as_str())
-                    && ignored[k + 1..].iter().all(|(n, _)| ignored_above(n)) =>
+                    && ignored[k + 1..]
+                        .iter()
+                        .all(|(n, _)| ignored_beyond(n, above)) =>
             {
                 split = Some(*at);
             }
@@ -828,7 +821,7 @@ fn accept(
         let top = d.children(1);
         let siblings = dom.children(e);
         let before = plan.first.checked_sub(1).and_then(|i| siblings.get(i));
-        let after = siblings.get(plan.last + 1);
+        let after = plan.tail(dom, e).first();
         if (is_text(d, top.first()) && is_text(dom, before))
             || (is_text(d, top.last()) && is_text(dom, after))
             || (top.is_empty() && is_text(dom, before) && is_text(dom, after))
@@ -837,6 +830,13 @@ fn accept(
         }
     }
     Ok(moved)
+}
+
+/// Whether the full parse ignores an end tag the fragment parse ignored, given the names of
+/// the elements open outside the region: none bears its name, and it is not one the tree
+/// builder acts on regardless.
+fn ignored_beyond(name: &str, outside: &[&str]) -> bool {
+    !matches!(name, "p" | "br" | "body" | "html" | "form" | "template") && !outside.contains(&name)
 }
 
 /// How a splice moves the nodes after the region (see [`cascade`] and [`lift`]).
@@ -897,8 +897,7 @@ fn cascade(
             _ => return Err(Refusal::LeftOpen),
         }
     }
-    let children = dom.children(e);
-    let tail = children.get(plan.last + 1..).unwrap_or(&[]);
+    let tail = plan.tail(dom, e);
     if is_text(dom, tail.first()) && is_text(d, d.children(into).last()) {
         return Err(Refusal::TextMerges);
     }
@@ -920,21 +919,17 @@ fn cascade(
 /// end tag the parser ignored; one that starts before `E`'s content ends cannot be what
 /// closed `E`, and refuses the move.
 fn closer_of(dom: &Dom, e: NodeId) -> Result<Option<(&str, usize)>, Refusal> {
-    let closer = std::iter::once(e).chain(dom.ancestors(e)).find_map(|a| {
+    let end_tag = |a: NodeId| {
         let x = dom.element(a)?;
-        let end = x.spans?.end_tag?;
-        Some((x.name.as_str(), end.start))
-    });
+        Some((x.name.as_str(), x.spans?.end_tag?.start))
+    };
+    if let Some(own) = end_tag(e) {
+        return Ok(Some(own));
+    }
+    let closer = dom.ancestors(e).find_map(end_tag);
     let content_end = dom.element(e).and_then(|x| x.range).map_or(0, |r| r.end);
     match closer {
-        Some((_, at))
-            if at < content_end
-                && dom
-                    .element(e)
-                    .is_some_and(|x| x.spans.is_some_and(|s| s.end_tag.is_none())) =>
-        {
-            Err(Refusal::IgnoredEndTag)
-        }
+        Some((_, at)) if at < content_end => Err(Refusal::IgnoredEndTag),
         closer => Ok(closer),
     }
 }
@@ -1007,7 +1002,7 @@ fn lift(dom: &Dom, e: NodeId, plan: &Plan, d: &Dom, split: usize) -> Result<(), 
         return Err(Refusal::NoContext);
     }
     let names: Vec<&str> = closed_names(dom, e).collect();
-    let tail = dom.children(e).get(plan.last + 1..).unwrap_or(&[]);
+    let tail = plan.tail(dom, e);
     // What `E`'s closer closed implicitly (the tail's last element, without an end tag)
     // would stay open and take in `P`'s later children.
     if let Some(x) = tail.last().and_then(|&l| dom.element(l))
@@ -1184,6 +1179,12 @@ fn splice(
         Move::Down(into) => Some(into),
         _ => None,
     };
+    // The moved nodes' new parent: the innermost element left open, or `E`'s parent.
+    let new_parent = match moved {
+        Move::Stay => None,
+        Move::Down(into) => Some(from_frag(into)),
+        Move::Up(_) => parent,
+    };
     let new_nodes = f.nodes.into_iter().enumerate().skip(2).map(|(i, mut n)| {
         n.parent = n.parent.map(from_frag);
         for c in &mut n.children {
@@ -1196,16 +1197,9 @@ fn splice(
     });
     reserve_for_splice(&mut dom.nodes, (b - a) as usize, inserted as usize);
     dom.nodes.splice(a as usize..b as usize, new_nodes);
-    // The moved nodes' new parent: the innermost element left open, or `E`'s parent.
-    let into = into.map(from_frag);
-    let new_parent = match moved {
-        Move::Stay => None,
-        Move::Down(_) => into,
-        Move::Up(_) => parent,
-    };
     if let Some(p) = new_parent {
-        let moved_ids = if into.is_some() { &[][..] } else { lifted };
-        for &c in moved_ids.iter().chain(&tail) {
+        // `lifted` is empty unless `E` ended early.
+        for &c in lifted.iter().chain(&tail) {
             if let Some(n) = dom.nodes.get_mut(c as usize) {
                 n.parent = Some(p);
             }
