@@ -13,7 +13,39 @@ mod generator;
 // The server's allocator, so that the stages cost what they cost in the server.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
-static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+static ALLOC: Counting = Counting;
+
+/// jemalloc, counting the bytes live and the most live at once (for `MEM=1`).
+struct Counting;
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        unsafe { tikv_jemallocator::Jemalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        unsafe { tikv_jemallocator::Jemalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let live = LIVE.fetch_add(new, Relaxed) + new;
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        PEAK.fetch_max(live, Relaxed);
+        unsafe { tikv_jemallocator::Jemalloc.realloc(ptr, layout, new) }
+    }
+}
+
+/// Bytes live now, and the most live at once since the last call.
+fn heap() -> (usize, usize) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let live = LIVE.load(Relaxed);
+    (live, PEAK.swap(live, Relaxed))
+}
 
 fn main() {
     // A file, or `gen:1m` / `gen:10m` for the benchmarks' generated captures.
@@ -212,12 +244,12 @@ fn chain_line(dom: &capture_lsp::syntax::Dom, offset: usize) -> String {
     let mut line = String::new();
     for id in std::iter::once(inner).chain(dom.ancestors(inner)) {
         if let Some(x) = dom.element(id) {
-            let open = if x.spans.is_some_and(|s| s.end_tag.is_some()) {
+            let open = if x.spans().is_some_and(|s| s.end_tag.is_some()) {
                 ""
             } else {
                 "!"
             };
-            let len = x.range.map_or(0, |r| r.len());
+            let len = x.range().map_or(0, |r| r.len());
             line += &format!(" {}{open}:{len}[{}]", x.name, dom.children(id).len());
         }
     }
@@ -272,7 +304,36 @@ fn mem_probe(text: &str) {
             .unwrap_or(0)
     };
     let before = rss();
+    let (live0, _) = heap();
     let a = capture_lsp::ide::Analysis::new(text);
+    let (live1, peak) = heap();
+    let index = capture_lsp::text::LineIndex::from_shared(a.text.clone());
+    index.prepare();
+    let (live2, _) = heap();
+    {
+        let (l0, _) = heap();
+        let capture = capture_lsp::syntax::Capture::parse(text);
+        let (l1, _) = heap();
+        let model = capture_lsp::ide::model::build(
+            text,
+            &capture,
+            capture_lsp::ide::credit_text::CreditRules::builtin(),
+        );
+        let (l2, _) = heap();
+        println!(
+            "heap: parsed capture {} KB, article model {} KB",
+            (l1 - l0) / 1024,
+            (l2 - l1) / 1024
+        );
+        drop((capture, model));
+    }
+    println!(
+        "heap: analysis {} KB live ({:.1}× the text; peak while analysing {} KB), line table {} KB",
+        (live1 - live0) / 1024,
+        (live1 - live0) as f64 / text.len() as f64,
+        (peak - live0) / 1024,
+        (live2 - live1) / 1024
+    );
     let after = rss();
     let diags = capture_lsp::ide::diagnostics::diagnostics(&a);
     println!(
@@ -289,8 +350,7 @@ fn mem_probe(text: &str) {
         match &n.data {
             NodeData::Element(e) => {
                 // Names are interned atoms: no per-element allocation.
-                attrs +=
-                    e.attrs.capacity() * std::mem::size_of::<capture_lsp::syntax::html::Attr>();
+                attrs += e.attrs.len() * std::mem::size_of::<capture_lsp::syntax::html::Attr>();
                 for at in &e.attrs {
                     strings += at.value.capacity();
                 }
@@ -326,7 +386,7 @@ fn mem_probe(text: &str) {
         attrs / 1024,
         texts / 1024,
         tags / 1024,
-        dom.by_start.len() * 16 / 1024,
+        dom.by_start.len() * 8 / 1024,
         text.len() / 1024
     );
 }

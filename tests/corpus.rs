@@ -20,7 +20,7 @@ fn check_spans(text: &str, a: &Analysis) {
     use capture_lsp::syntax::html::NodeData;
     for n in &a.capture.dom.nodes {
         if let NodeData::Element(e) = &n.data {
-            if let Some(s) = e.spans {
+            if let Some(s) = e.spans() {
                 let tag = s.start_tag.slice(text).expect("start tag slices");
                 assert!(tag.starts_with('<'), "{tag}");
                 let name = s.name.slice(text).expect("name slices");
@@ -37,7 +37,7 @@ fn check_spans(text: &str, a: &Analysis) {
                 }
             }
             for attr in &e.attrs {
-                if let Some(r) = attr.value_range {
+                if let Some(r) = attr.value_range() {
                     r.slice(text).expect("attribute value slices");
                 }
             }

@@ -166,11 +166,15 @@ const NESTED: &str = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n
 /// inside the re-nested tree.
 #[test]
 fn random_edits_piling_up_in_nested_blocks_equal_a_full_parse() {
-    let mut spliced = 0;
-    for seed in 0..seeds(12) {
+    let (mut spliced, n) = (0, seeds(12));
+    for seed in 0..n {
         spliced += run_episodes(NESTED, 0x00c0_ffee ^ seed, 240, 60);
     }
-    assert!(spliced > 1100, "only {spliced} edits were spliced");
+    // About 95 of 240 per seed (1,100 of 2,880 at the 12 seeds CI runs).
+    assert!(
+        spliced as u64 * 12 > 1100 * n,
+        "only {spliced} edits were spliced"
+    );
 }
 
 #[test]
@@ -207,7 +211,7 @@ fn a_text_edit_reparses_only_its_paragraph() {
         .nodes
         .iter()
         .find_map(|n| match &n.data {
-            capture_lsp::syntax::html::NodeData::Text(t) if t.text.contains("3three") => t.range,
+            capture_lsp::syntax::html::NodeData::Text(t) if t.text.contains("3three") => t.range(),
             _ => None,
         })
         .expect("edited text node");

@@ -77,10 +77,10 @@ pub fn check_dom(text: &str, dom: &Dom) {
         }
         match &node.data {
             NodeData::Element(e) => {
-                if let Some(r) = e.range {
+                if let Some(r) = e.range() {
                     check_range(text, r, "element.range");
                 }
-                if let Some(s) = &e.spans {
+                if let Some(s) = &e.spans() {
                     check_range(text, s.start_tag, "element.start_tag");
                     check_range(text, s.name, "element.name");
                     check_within(s.start_tag, s.name, "tag name in start tag");
@@ -95,18 +95,18 @@ pub fn check_dom(text: &str, dom: &Dom) {
                         check_range(text, end, "element.end_tag");
                         assert!(end.start >= s.start_tag.end, "end tag before start tag end");
                     }
-                    if let Some(r) = e.range {
+                    if let Some(r) = e.range() {
                         check_within(r, s.start_tag, "start tag in element range");
                         if let Some(end) = s.end_tag {
                             check_within(r, end, "end tag in element range");
                         }
                     }
                     for a in &e.attrs {
-                        if let Some(n) = a.name_range {
+                        if let Some(n) = a.name_range() {
                             check_range(text, n, "attr.name");
                             check_within(s.start_tag, n, "attr name in start tag");
                         }
-                        if let Some(v) = a.value_range {
+                        if let Some(v) = a.value_range() {
                             check_range(text, v, "attr.value");
                             check_within(s.start_tag, v, "attr value in start tag");
                         }
@@ -114,7 +114,7 @@ pub fn check_dom(text: &str, dom: &Dom) {
                 }
             }
             NodeData::Text(t) => {
-                if let Some(r) = t.range {
+                if let Some(r) = t.range() {
                     check_range(text, r, "text.range");
                 }
             }
@@ -133,6 +133,6 @@ pub fn check_dom(text: &str, dom: &Dom) {
         check_within(c.range, c.inner, "comment inner");
     }
     for t in dom.start_tags.iter().chain(&dom.stray_end_tags) {
-        check_range(text, t.range, "source tag");
+        check_range(text, t.range(), "source tag");
     }
 }

@@ -67,7 +67,7 @@ pub fn locate(text: &str, dom: &Dom, node: NodeId, needle: &str) -> Option<TextR
     if needle.is_empty() {
         return None;
     }
-    let r = dom.element(node).and_then(|e| e.range)?;
+    let r = dom.element(node).and_then(|e| e.range())?;
     let raw = r.slice(text)?;
     let at = raw.find(needle)?;
     Some(TextRange::new(r.start + at, r.start + at + needle.len()))
@@ -80,7 +80,7 @@ fn from_match(
     source: CreditSource,
     element: NodeId,
 ) -> Option<Credit> {
-    let range = dom.element(element).and_then(|e| e.range)?;
+    let range = dom.element(element).and_then(|e| e.range())?;
     Some(Credit {
         name_range: locate(text, dom, element, &m.name),
         name: m.name,
@@ -105,7 +105,7 @@ fn attr_credit(
     if m.name.trim().is_empty() {
         return None;
     }
-    let range = a.value_range?;
+    let range = a.value_range()?;
     let raw = range.slice(text)?;
     let name_range = raw
         .find(&m.name)
@@ -151,7 +151,7 @@ pub fn find(text: &str, dom: &Dom, figure: &Figure, rules: &CreditRules) -> Opti
                 agencies,
                 source: CreditSource::BbcCopyrightSpan,
                 element: Some(d),
-                range: e.range?,
+                range: e.range()?,
                 name,
             });
         }

@@ -107,10 +107,10 @@ pub fn suppress_fix(analysis: &Analysis, d: &Diagnostic) -> Option<Fix> {
     let el = dom.element_at(d.range.start)?;
     let target = std::iter::once(el).chain(dom.ancestors(el)).find(|&id| {
         dom.element(id)
-            .and_then(|e| e.range)
+            .and_then(|e| e.range())
             .is_some_and(|r| r.contains_range(d.range))
     })?;
-    let start = dom.element(target)?.spans?.start_tag.start;
+    let start = dom.element(target)?.spans()?.start_tag.start;
     Some(
         Fix::new(
             d.code,

@@ -225,7 +225,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
                 md.push_str("\n\nThe text is relative time, frozen when the page was captured.");
             }
             return Some(HoverResult {
-                range: el.range?,
+                range: el.range()?,
                 markdown: md,
                 subject: Subject::Other,
             });
@@ -411,7 +411,7 @@ fn heading_markdown(analysis: &Analysis, node: NodeId) -> String {
         .iter()
         .filter_map(|n| match &n.data {
             NodeData::Text(t) => t
-                .range
+                .range()
                 .filter(|r| section.contains_range(*r))
                 .map(|_| t.text.chars().filter(|c| !c.is_whitespace()).count()),
             _ => None,

@@ -30,7 +30,7 @@ pub fn document_links(analysis: &Analysis) -> Vec<DocLink> {
             .iter()
             .filter(|a| LINK_ATTRS.contains(&a.name.as_str()))
         {
-            let Some(range) = attr.value_range else {
+            let Some(range) = attr.value_range() else {
                 continue;
             };
             let target = match url::resolve(base.as_deref(), &attr.value) {
@@ -88,7 +88,7 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
         if el.name != "time" {
             continue;
         }
-        let Some(end) = el.spans.and_then(|s| s.inner()).map(|r| r.end) else {
+        let Some(end) = el.spans().and_then(|s| s.inner()).map(|r| r.end) else {
             continue;
         };
         if !range.touches(end) {

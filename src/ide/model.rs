@@ -187,13 +187,13 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
         }
         if article.in_boilerplate[i] {
             if is_boilerplate_root(dom, id, el, &footer_text)
-                && let Some(r) = el.range
+                && let Some(r) = el.range()
             {
                 article.boilerplate.push(r);
             }
             continue;
         }
-        let Some(range) = el.range else { continue };
+        let Some(range) = el.range() else { continue };
         match el.name.as_str() {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let text = normalize_ws(&dom.text_of(id));
@@ -250,7 +250,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
 fn attr_value(el: &Element, name: &str) -> Option<AttrValue> {
     el.attr_full(name).map(|a| AttrValue {
         value: a.value.clone(),
-        range: a.value_range,
+        range: a.value_range(),
     })
 }
 
@@ -273,14 +273,14 @@ pub fn normalize_ws(s: &str) -> String {
 /// content is plain text.
 fn inner_text_range(dom: &Dom, id: NodeId) -> Option<TextRange> {
     let el = dom.element(id)?;
-    let inner = el.spans?.inner()?;
+    let inner = el.spans()?.inner()?;
     // Narrow to the text nodes' ranges when they are known. The tree builder can move text
     // out of place (foster parenting, adoption agency), so only text inside the element's
     // tags counts; otherwise the narrowed range could come out inverted.
     let texts: Vec<TextRange> = dom
         .descendants(id)
         .filter_map(|d| match &dom.node(d)?.data {
-            NodeData::Text(t) if !t.text.trim().is_empty() => t.range,
+            NodeData::Text(t) if !t.text.trim().is_empty() => t.range(),
             _ => None,
         })
         .filter(|r| inner.contains_range(*r))
@@ -392,7 +392,7 @@ fn is_feed_footer(dom: &Dom, id: NodeId, el: &Element) -> bool {
         return false;
     }
     // Only small elements: the footer is a line, not the whole article.
-    if el.range.is_none_or(|r| r.len() > 600) {
+    if el.range().is_none_or(|r| r.len() > 600) {
         return false;
     }
     let text = dom.text_of(id);
@@ -468,7 +468,7 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
                 range,
                 url: (!url.is_empty()).then(|| AttrValue {
                     range: attr
-                        .value_range
+                        .value_range()
                         .map(|r| TextRange::new(r.start + url_start, r.end))
                         .filter(|r| r.len() == url.len()),
                     value: url,
@@ -510,7 +510,7 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
         if let Some((_, player)) = player {
             let url = player
                 .attr_full("data-playable")
-                .and_then(|a| playable_url(&a.value).map(|u| (u, a.value_range)))
+                .and_then(|a| playable_url(&a.value).map(|u| (u, a.value_range())))
                 .map(|(value, _)| AttrValue { value, range: None });
             return Some(Embed {
                 node: id,
@@ -537,7 +537,7 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
                 .attr_full("data-instgrm-permalink")
                 .map(|a| AttrValue {
                     value: a.value.clone(),
-                    range: a.value_range,
+                    range: a.value_range(),
                 })
                 .or_else(|| {
                     dom.descendants(id)
@@ -600,7 +600,7 @@ fn playable_url(json: &str) -> Option<String> {
 fn image_of(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Image {
     Image {
         node: id,
-        range: el.spans.map(|s| s.start_tag).unwrap_or(range),
+        range: el.spans().map(|s| s.start_tag).unwrap_or(range),
         src: attr_value(el, "src")
             .filter(|s| !s.value.trim().is_empty())
             .or_else(|| attr_value(el, "data-src"))
@@ -659,7 +659,7 @@ fn enclosing_wrapper(dom: &Dom, id: NodeId) -> NodeId {
         if !matches!(e.name.as_str(), "div" | "span" | "picture" | "a") {
             break;
         }
-        if e.range.is_none_or(|r| r.len() > 4000) {
+        if e.range().is_none_or(|r| r.len() > 4000) {
             break;
         }
         let crowded = dom.descendants(a).any(|d| {
@@ -756,7 +756,7 @@ fn caption_of(dom: &Dom, node: NodeId) -> Option<Caption> {
         return None;
     }
     Some(Caption {
-        range: inner_text_range(dom, target).or(e.range)?,
+        range: inner_text_range(dom, target).or(e.range())?,
         text,
         node: target,
     })
@@ -827,7 +827,7 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
         if el.name != "img" || article.in_boilerplate[i] {
             continue;
         }
-        let Some(range) = el.range else { continue };
+        let Some(range) = el.range() else { continue };
         // Posters of media players and images inside embeds belong to the embed.
         // (`embed_nodes` is in document order, so sorted: a lookup is a binary search.)
         if dom
@@ -862,7 +862,7 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
             container = id;
         }
         let container_el = dom.element(container);
-        let fig_range = container_el.and_then(|e| e.range).unwrap_or(range);
+        let fig_range = container_el.and_then(|e| e.range()).unwrap_or(range);
         let caption = find_caption(dom, container);
         let empty_alt = image
             .alt

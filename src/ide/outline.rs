@@ -230,14 +230,14 @@ pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<TextRange> {
     if let Some(id) = dom.element_at(offset) {
         if let Some(el) = dom.element(id) {
             for a in &el.attrs {
-                if let Some(v) = a.value_range.filter(|r| r.touches(offset)) {
+                if let Some(v) = a.value_range().filter(|r| r.touches(offset)) {
                     ranges.push(v);
-                    if let Some(n) = a.name_range {
+                    if let Some(n) = a.name_range() {
                         ranges.push(n.cover(v));
                     }
                 }
             }
-            if let Some(s) = el.spans {
+            if let Some(s) = el.spans() {
                 if s.start_tag.contains(offset) {
                     ranges.push(s.start_tag);
                 } else if let Some(inner) = s.inner().filter(|r| r.touches(offset)) {
@@ -246,7 +246,7 @@ pub fn selection_ranges(analysis: &Analysis, offset: usize) -> Vec<TextRange> {
             }
         }
         for a in std::iter::once(id).chain(dom.ancestors(id)) {
-            if let Some(r) = dom.element(a).and_then(|e| e.range) {
+            if let Some(r) = dom.element(a).and_then(|e| e.range()) {
                 ranges.push(r);
             }
         }

@@ -44,7 +44,7 @@ pub type NodeId = u32;
 pub struct Dom {
     pub nodes: Vec<Node>,
     /// Mapped elements sorted by the start of their start tag (for position lookups).
-    pub by_start: Vec<(usize, NodeId)>,
+    pub by_start: Vec<(u32, NodeId)>,
     /// End tags that closed nothing (html5ever ignored them).
     pub stray_end_tags: Vec<SourceTag>,
     /// Every end tag as the span pass saw it, in source order (`node` is `None`).
@@ -89,13 +89,76 @@ impl Quirks {
     }
 }
 
+/// A byte range in 8 bytes: the tree keeps a few per node, so it stores offsets as `u32`
+/// ([`parse_body`] parses at most the first [`MAX_BODY`] bytes of a body). `Span::NONE`
+/// stands for "no range".
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// The longest body prefix [`parse_body`] parses (offsets must fit the tree's `u32`s).
+pub const MAX_BODY: usize = u32::MAX as usize - 1;
+
+impl Span {
+    const NONE: Span = Span {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+    /// `r`, its offsets clamped to what a body may hold.
+    fn new(r: TextRange) -> Span {
+        let at = |p: usize| u32::try_from(p.min(MAX_BODY)).unwrap_or(u32::MAX - 1);
+        Span {
+            start: at(r.start),
+            end: at(r.end),
+        }
+    }
+    fn of(r: Option<TextRange>) -> Span {
+        r.map_or(Span::NONE, Span::new)
+    }
+    fn get(self) -> Option<TextRange> {
+        (self != Span::NONE).then(|| TextRange::new(self.start as usize, self.end as usize))
+    }
+    /// Apply `f` to the range, if there is one.
+    fn map(&mut self, f: &impl Fn(TextRange) -> TextRange) {
+        if let Some(r) = self.get() {
+            *self = Span::new(f(r));
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SourceTag {
     pub name: Name,
-    pub range: TextRange,
-    pub node: Option<NodeId>,
+    range: Span,
+    node: NodeId,
     /// A start tag that needs no end tag (void, or written `<x/>`).
     pub closed: bool,
+}
+
+impl SourceTag {
+    pub(crate) fn new(name: Name, range: TextRange, closed: bool) -> SourceTag {
+        SourceTag {
+            name,
+            range: Span::new(range),
+            node: NodeId::MAX,
+            closed,
+        }
+    }
+    pub fn range(&self) -> TextRange {
+        self.range.get().unwrap_or_default()
+    }
+    /// The element this start tag created, if any (end tags have none).
+    pub fn node(&self) -> Option<NodeId> {
+        (self.node != NodeId::MAX).then_some(self.node)
+    }
+    pub(crate) fn set_node(&mut self, node: Option<NodeId>) {
+        self.node = node.unwrap_or(NodeId::MAX);
+    }
+    pub(crate) fn map_range(&mut self, f: &impl Fn(TextRange) -> TextRange) {
+        self.range.map(f);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -121,16 +184,21 @@ pub enum NodeData {
     Comment(String),
 }
 
+/// An element. Its source ranges are stored compactly (the tree is most of a document's
+/// memory) and read through [`Element::spans`] and [`Element::range`].
 #[derive(Debug, Clone)]
 pub struct Element {
     /// Local name, lowercase for HTML elements.
     pub name: Name,
-    pub attrs: Vec<Attr>,
-    /// Spans of the source tags; `None` for elements the parser synthesised.
-    pub spans: Option<TagSpans>,
-    /// Start of the start tag to the end of the end tag (or of the last mapped content when
-    /// the element was closed implicitly).
-    pub range: Option<TextRange>,
+    pub attrs: Box<[Attr]>,
+    /// `Span::NONE` for elements the parser synthesised.
+    start_tag: Span,
+    /// `Span::NONE` when the element has no end tag.
+    end_tag: Span,
+    /// The length of the name as written (it follows the start tag's `<`).
+    name_len: u32,
+    /// The end of [`Element::range`], which starts with the start tag.
+    range_end: u32,
     /// In the SVG or MathML namespace.
     pub foreign: bool,
 }
@@ -155,20 +223,135 @@ pub struct Attr {
     pub name: Name,
     /// Value with character references decoded.
     pub value: String,
-    pub name_range: Option<TextRange>,
-    /// Range of the raw value, without quotes; `None` for an attribute with no value.
-    pub value_range: Option<TextRange>,
+    name_range: Span,
+    /// Without quotes; `Span::NONE` for an attribute with no value.
+    value_range: Span,
+}
+
+impl Attr {
+    pub(crate) fn new(
+        name: Name,
+        value: String,
+        name_range: Option<TextRange>,
+        value_range: Option<TextRange>,
+    ) -> Attr {
+        Attr {
+            name,
+            value,
+            name_range: Span::of(name_range),
+            value_range: Span::of(value_range),
+        }
+    }
+    /// The name as written, when the attribute comes from a source tag.
+    pub fn name_range(&self) -> Option<TextRange> {
+        self.name_range.get()
+    }
+    /// The raw value, without quotes; `None` for an attribute with no value (or none in
+    /// the source).
+    pub fn value_range(&self) -> Option<TextRange> {
+        self.value_range.get()
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct TextNode {
     /// Text with character references decoded.
     pub text: String,
+    /// The raw source text, when it could be located exactly.
+    range: Span,
+}
+
+impl TextNode {
+    pub(crate) fn new(text: String) -> TextNode {
+        TextNode {
+            text,
+            range: Span::NONE,
+        }
+    }
     /// Range of the raw source text, when it could be located exactly.
-    pub range: Option<TextRange>,
+    pub fn range(&self) -> Option<TextRange> {
+        self.range.get()
+    }
+    pub(crate) fn set_range(&mut self, range: Option<TextRange>) {
+        self.range = Span::of(range);
+    }
+    pub(crate) fn map_range(&mut self, f: &impl Fn(TextRange) -> TextRange) {
+        self.range.map(f);
+    }
 }
 
 impl Element {
+    pub(crate) fn new(
+        name: Name,
+        attrs: Box<[Attr]>,
+        spans: Option<TagSpans>,
+        foreign: bool,
+    ) -> Element {
+        let mut el = Element {
+            name,
+            attrs,
+            start_tag: Span::NONE,
+            end_tag: Span::NONE,
+            name_len: 0,
+            range_end: 0,
+            foreign,
+        };
+        el.set_spans(spans);
+        el
+    }
+    /// Spans of the source tags; `None` for elements the parser synthesised.
+    pub fn spans(&self) -> Option<TagSpans> {
+        let start_tag = self.start_tag.get()?;
+        let name_start = (start_tag.start + 1).min(start_tag.end);
+        Some(TagSpans {
+            start_tag,
+            name: TextRange::new(
+                name_start,
+                (name_start + self.name_len as usize).min(start_tag.end),
+            ),
+            end_tag: self.end_tag.get(),
+        })
+    }
+    /// Start of the start tag to the end of the end tag (or of the last mapped content when
+    /// the element was closed implicitly); `None` for elements the parser synthesised.
+    pub fn range(&self) -> Option<TextRange> {
+        let start_tag = self.start_tag.get()?;
+        Some(TextRange::new(
+            start_tag.start,
+            (self.range_end as usize).max(start_tag.start),
+        ))
+    }
+    /// Set the tag spans (the name must follow the start tag's `<`), the range to the tags.
+    pub(crate) fn set_spans(&mut self, spans: Option<TagSpans>) {
+        self.start_tag = Span::of(spans.map(|s| s.start_tag));
+        self.name_len = spans.map_or(0, |s| u32::try_from(s.name.len()).unwrap_or(u32::MAX));
+        self.set_end_tag(spans.and_then(|s| s.end_tag));
+    }
+    /// Set the end tag, and the range to end with it (or with the start tag).
+    pub(crate) fn set_end_tag(&mut self, end_tag: Option<TextRange>) {
+        self.end_tag = Span::of(end_tag);
+        self.range_end = match (self.end_tag, self.start_tag) {
+            (Span::NONE, s) => s.end,
+            (e, _) => e.end,
+        };
+    }
+    /// Extend the range to `end` (an element closed implicitly ends with its content).
+    pub(crate) fn extend_range(&mut self, end: usize) {
+        self.range_end = self.range_end.max(Span::new(TextRange::empty(end)).end);
+    }
+    /// Apply `f` to every range (the tags, the range and the attributes').
+    pub(crate) fn map_ranges(&mut self, f: &impl Fn(TextRange) -> TextRange) {
+        let range = self.range();
+        self.start_tag.map(f);
+        self.end_tag.map(f);
+        if let Some(r) = range {
+            self.range_end = Span::new(f(r)).end;
+        }
+        for a in &mut self.attrs {
+            a.name_range.map(f);
+            a.value_range.map(f);
+        }
+    }
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
@@ -265,13 +448,15 @@ impl Dom {
     }
     /// The innermost mapped element whose range touches `offset`.
     pub fn element_at(&self, offset: usize) -> Option<NodeId> {
-        let idx = self.by_start.partition_point(|&(start, _)| start <= offset);
+        let idx = self
+            .by_start
+            .partition_point(|&(start, _)| start as usize <= offset);
         let (_, candidate) = *self.by_start.get(idx.checked_sub(1)?)?;
         std::iter::once(candidate)
             .chain(self.ancestors(candidate))
             .find(|&id| {
                 self.element(id)
-                    .and_then(|e| e.range)
+                    .and_then(|e| e.range())
                     .is_some_and(|r| r.start <= offset && offset < r.end.max(r.start + 1))
             })
     }
@@ -285,8 +470,8 @@ impl Dom {
             .iter()
             .enumerate()
             .filter_map(|(i, n)| match &n.data {
-                NodeData::Element(Element { spans: Some(s), .. }) => {
-                    Some((s.start_tag.start, i as NodeId))
+                NodeData::Element(e) if e.start_tag != Span::NONE => {
+                    Some((e.start_tag.start, i as NodeId))
                 }
                 _ => None,
             });
@@ -296,7 +481,9 @@ impl Dom {
 
     /// The first mapped element whose start tag begins at or after `offset`.
     pub fn next_element_after(&self, offset: usize) -> Option<NodeId> {
-        let idx = self.by_start.partition_point(|&(start, _)| start < offset);
+        let idx = self
+            .by_start
+            .partition_point(|&(start, _)| (start as usize) < offset);
         self.by_start.get(idx).map(|&(_, id)| id)
     }
 }
@@ -319,6 +506,12 @@ impl Iterator for Descendants<'_> {
 /// Parse `text[offset..]` as an HTML body. Ranges in the result are absolute (into `text`).
 /// Never fails: garbage in gives the best tree html5ever builds.
 pub fn parse_body(text: &str, offset: usize) -> Dom {
+    // Offsets are stored as `u32`: a body past 4 GiB is parsed up to there.
+    let mut limit = text.len().min(MAX_BODY);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let text = text.get(..limit).unwrap_or_default();
     let body = text.get(offset..).unwrap_or("");
     // The two passes are independent: on large bodies run the span pass on a second
     // thread while this one builds the tree (html5ever's tendrils are not `Send`, so the tree
@@ -408,22 +601,18 @@ fn span_pass(body: &str, offset: usize, tags: usize) -> GumOutput {
     let start_tags: Vec<SourceTag> = scanned
         .starts
         .iter()
-        .map(|t| SourceTag {
-            name: t.name.clone(),
-            range: shift(t.range),
-            node: None,
-            closed: is_void(&t.name) || t.self_closing,
+        .map(|t| {
+            SourceTag::new(
+                t.name.clone(),
+                shift(t.range),
+                is_void(&t.name) || t.self_closing,
+            )
         })
         .collect();
     let end_tags: Vec<SourceTag> = scanned
         .ends
         .into_iter()
-        .map(|(name, range)| SourceTag {
-            name,
-            range: shift(range),
-            node: None,
-            closed: false,
-        })
+        .map(|(name, range)| SourceTag::new(name, shift(range), false))
         .collect();
     let matched = match_end_tags(&start_tags, &end_tags);
     GumOutput {
@@ -770,12 +959,12 @@ fn assemble(
                                     .is_some_and(|n| n.eq_ignore_ascii_case(&a.name.local))
                             })
                         });
-                        Attr {
-                            name: Name::from_local(a.name.local),
-                            value: String::from(&*a.value),
-                            name_range: source.map(|s| shift(s.0)),
-                            value_range: source.and_then(|s| s.1).map(shift),
-                        }
+                        Attr::new(
+                            Name::from_local(a.name.local),
+                            String::from(&*a.value),
+                            source.map(|s| shift(s.0)),
+                            source.and_then(|s| s.1).map(shift),
+                        )
                     })
                     .collect();
                 let spans = gum_tag.map(|(_, t)| TagSpans {
@@ -785,23 +974,19 @@ fn assemble(
                 });
                 if let Some((g, _)) = gum_tag {
                     if let Some(tag) = start_tags.get_mut(g) {
-                        tag.node = Some(dom.nodes.len() as NodeId);
+                        tag.set_node(Some(dom.nodes.len() as NodeId));
                     }
                 } else if !matches!(&*name.local, "html" | "head" | "body") {
                     dom.unmapped_start_tags += 1;
                 }
-                NodeData::Element(Element {
-                    foreign: name.ns != ns!(html),
-                    name: Name::from_local(name.local),
+                NodeData::Element(Element::new(
+                    Name::from_local(name.local),
                     attrs,
                     spans,
-                    range: spans.map(|s| s.start_tag),
-                })
+                    name.ns != ns!(html),
+                ))
             }
-            ArenaData::Text(t) => NodeData::Text(TextNode {
-                text: String::from(&*t),
-                range: None,
-            }),
+            ArenaData::Text(t) => NodeData::Text(TextNode::new(String::from(&*t))),
             ArenaData::Comment(c) => NodeData::Comment(String::from(&*c)),
             ArenaData::Other => continue,
         };
@@ -827,12 +1012,11 @@ fn assemble(
     if let Some(frame) = frame
         && let Some(NodeData::Element(root)) = dom.nodes.get_mut(1).map(|n| &mut n.data)
     {
-        root.spans = Some(TagSpans {
+        root.set_spans(Some(TagSpans {
             start_tag: TextRange::empty(frame.start),
             name: TextRange::empty(frame.start),
             end_tag: Some(TextRange::empty(frame.end)),
-        });
-        root.range = Some(frame);
+        }));
     }
     apply_end_tag_pairs(&mut dom, matched);
     extend_implicit_ranges(&mut dom);
@@ -892,11 +1076,10 @@ fn apply_end_tag_pairs(
     let mut changed = Vec::new();
     for (id, end) in accepted.into_iter().enumerate() {
         if let Some(NodeData::Element(el)) = dom.nodes.get_mut(id).map(|n| &mut n.data)
-            && let Some(spans) = el.spans.as_mut()
+            && let Some(spans) = el.spans()
             && spans.end_tag != end
         {
-            spans.end_tag = end;
-            el.range = Some(spans.start_tag.cover(end.unwrap_or(spans.start_tag)));
+            el.set_end_tag(end);
             changed.push(id as NodeId);
         }
     }
@@ -957,19 +1140,19 @@ fn accepted_end_tags(dom: &Dom, candidates: &[Option<usize>]) -> Vec<Option<Text
         }
     };
     for (k, tag) in dom.start_tags.iter().enumerate() {
-        while let Some(o) = stack.pop_if(|o| o.end.start <= tag.range.start) {
+        while let Some(o) = stack.pop_if(|o| o.end.start <= tag.range().start) {
             close(o, &mut stack);
         }
-        if let (Some(d), Some(top)) = (tag.node, stack.last_mut()) {
+        if let (Some(d), Some(top)) = (tag.node(), stack.last_mut()) {
             top.min = top.min.min(d);
             top.max = top.max.max(d);
         }
-        if let (Some(Some(e)), Some(id)) = (candidates.get(k), tag.node)
+        if let (Some(Some(e)), Some(id)) = (candidates.get(k), tag.node())
             && let Some(end) = dom.end_tags.get(*e)
         {
             stack.push(Open {
                 id,
-                end: end.range,
+                end: end.range(),
                 min: NodeId::MAX,
                 max: 0,
             });
@@ -991,7 +1174,7 @@ pub(crate) fn accepted_end_tags_reference(
     let mut out = vec![None; dom.nodes.len()];
     let tags = &dom.start_tags;
     for (k, cand) in candidates.iter().enumerate() {
-        let (Some(e), Some(Some(id))) = (cand, tags.get(k).map(|t| t.node)) else {
+        let (Some(e), Some(Some(id))) = (cand, tags.get(k).map(|t| t.node())) else {
             continue;
         };
         let Some(end) = dom.end_tags.get(*e) else {
@@ -1000,10 +1183,10 @@ pub(crate) fn accepted_end_tags_reference(
         let (lo, hi) = (id, subtree_end[id as usize]);
         let inner_ok = tags[k + 1..]
             .iter()
-            .take_while(|s| s.range.start < end.range.start)
-            .all(|s| s.node.is_none_or(|d| d > lo && d < hi));
+            .take_while(|s| s.range().start < end.range().start)
+            .all(|s| s.node().is_none_or(|d| d > lo && d < hi));
         if inner_ok && let Some(slot) = out.get_mut(id as usize) {
-            *slot = Some(end.range);
+            *slot = Some(end.range());
         }
     }
     out
@@ -1024,18 +1207,16 @@ pub(crate) fn extend_implicit_ranges(dom: &mut Dom) {
     // Children come after parents in `nodes`, so a reverse walk sees descendants first.
     for i in (0..dom.nodes.len()).rev() {
         let Some(end) = (match &dom.nodes[i].data {
-            NodeData::Element(e) => e.range.map(|r| r.end),
+            NodeData::Element(e) => e.range().map(|r| r.end),
             _ => None,
         }) else {
             continue;
         };
         if let Some(p) = dom.nodes[i].parent
             && let Some(NodeData::Element(pe)) = dom.nodes.get_mut(p as usize).map(|n| &mut n.data)
-            && let Some(spans) = pe.spans
-            && spans.end_tag.is_none()
-            && let Some(r) = pe.range.as_mut()
+            && pe.spans().is_some_and(|s| s.end_tag.is_none())
         {
-            r.end = r.end.max(end);
+            pe.extend_range(end);
         }
     }
 }
@@ -1054,7 +1235,7 @@ pub(crate) fn reassign_child_text_ranges(text: &str, dom: &mut Dom, p: NodeId) {
     let children = dom.children(p).to_vec();
     for c in children {
         if let Some(NodeData::Text(t)) = dom.nodes.get_mut(c as usize).map(|n| &mut n.data) {
-            t.range = None;
+            t.set_range(None);
         }
     }
     assign_child_text_ranges(text, dom, p as usize);
@@ -1062,7 +1243,7 @@ pub(crate) fn reassign_child_text_ranges(text: &str, dom: &mut Dom, p: NodeId) {
 
 fn assign_child_text_ranges(text: &str, dom: &mut Dom, p: usize) {
     let (mut cursor, limit) = match &dom.nodes[p].data {
-        NodeData::Element(e) => match e.spans {
+        NodeData::Element(e) => match e.spans() {
             Some(s) => (Some(s.start_tag.end), s.end_tag.map(|e| e.start)),
             None => (None, None),
         },
@@ -1078,8 +1259,8 @@ fn assign_child_text_ranges(text: &str, dom: &mut Dom, p: usize) {
         match &dom.nodes[c as usize].data {
             NodeData::Text(_) => pending = Some(idx),
             NodeData::Element(e) => {
-                let start = e.spans.map(|s| s.start_tag.start);
-                let next_cursor = match (e.spans, e.range) {
+                let start = e.spans().map(|s| s.start_tag.start);
+                let next_cursor = match (e.spans(), e.range()) {
                     (Some(s), Some(r)) if s.end_tag.is_some() || e.is_void() => Some(r.end),
                     _ => None,
                 };
@@ -1111,7 +1292,7 @@ fn set_text_range(text: &str, dom: &mut Dom, node: NodeId, from: usize, to: usiz
             raw == t.text
         };
         if plausible {
-            t.range = Some(TextRange::new(from, to));
+            t.set_range(Some(TextRange::new(from, to)));
         }
     }
 }

@@ -39,9 +39,7 @@
 //! caller parses the whole body. Tests compare the spliced tree with a full parse after
 //! random edits of every kind.
 
-use crate::syntax::html::{
-    self, Dom, Element, Fragment, NodeData, NodeId, SourceComment, SourceTag,
-};
+use crate::syntax::html::{self, Dom, Fragment, NodeData, NodeId, SourceComment, SourceTag};
 use crate::text::TextRange;
 
 /// One replacement in byte offsets: `old[start..old_end]` became `new[start..new_end]`.
@@ -339,10 +337,12 @@ impl Prepared {
 /// Find, parse and check a region for `edit`, reading `dom` only (so that a shared tree is
 /// copied only once the edit is known to splice); [`Prepared::apply`] splices it.
 pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prepared, Refusal> {
-    let body_len = dom
-        .by_start
-        .first()
-        .map_or(text.len(), |&(start, _)| text.len().saturating_sub(start));
+    if text.len().max(old_text.len()) > html::MAX_BODY {
+        return Err(Refusal::TooLarge);
+    }
+    let body_len = dom.by_start.first().map_or(text.len(), |&(start, _)| {
+        text.len().saturating_sub(start as usize)
+    });
     // Whole-tree tables, built only once some container qualifies.
     let unclosed = std::cell::OnceCell::new();
     let foreign = std::cell::OnceCell::new();
@@ -419,7 +419,8 @@ pub fn prepare(dom: &Dom, old_text: &str, text: &str, edit: Edit) -> Result<Prep
 pub enum Refusal {
     /// The edit is in the header, or no container element encloses it.
     NoContainer,
-    /// The region would exceed an eighth of a large body.
+    /// The region would exceed an eighth of a large body (or the text is past what the
+    /// tree's offsets hold).
     TooLarge,
     /// The span scanner is inside SVG/MathML where the region starts.
     InForeignContent,
@@ -452,12 +453,12 @@ fn foreign_switches(dom: &Dom) -> Vec<(usize, bool)> {
         .start_tags
         .iter()
         .filter(|t| is_foreign(&t.name) && !t.closed)
-        .map(|t| (t.range.start, true))
+        .map(|t| (t.range().start, true))
         .chain(
             dom.end_tags
                 .iter()
                 .filter(|t| is_foreign(&t.name))
-                .map(|t| (t.range.start, false)),
+                .map(|t| (t.range().start, false)),
         )
         .collect();
     out.sort_unstable();
@@ -487,7 +488,7 @@ fn unclosed_formatting(dom: &Dom) -> Vec<NodeId> {
             NodeData::Element(x)
                 if is_formatting(&x.name)
                     && !x.foreign
-                    && x.spans.is_none_or(|s| s.end_tag.is_none()) =>
+                    && x.spans().is_none_or(|s| s.end_tag.is_none()) =>
             {
                 Some(i as NodeId)
             }
@@ -564,10 +565,10 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -
     }
     // Without an end tag `E`'s content ends with its last descendant, and only a run of
     // its children can be replaced (all of it needs `E`'s end tag to close what is open).
-    let spans = el.spans?;
+    let spans = el.spans()?;
     let inner = match spans.inner() {
         Some(inner) => inner,
-        None => TextRange::new(spans.start_tag.end, el.range?.end),
+        None => TextRange::new(spans.start_tag.end, el.range()?.end),
     };
     if edit.start < inner.start || edit.old_end > inner.end {
         return None;
@@ -607,8 +608,8 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -
     let first = children
         .iter()
         .rposition(|&c| match dom.node(c).map(|n| &n.data) {
-            Some(NodeData::Element(x)) => x.spans.is_some_and(|s| s.start_tag.end <= edit.start),
-            Some(NodeData::Text(t)) => t.range.is_some_and(|r| r.start <= edit.start),
+            Some(NodeData::Element(x)) => x.spans().is_some_and(|s| s.start_tag.end <= edit.start),
+            Some(NodeData::Text(t)) => t.range().is_some_and(|r| r.start <= edit.start),
             _ => false,
         });
     let Some(first) = first else {
@@ -617,14 +618,14 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -
     let end_of = |id: NodeId| -> Option<usize> {
         match &dom.node(id)?.data {
             NodeData::Element(x) => {
-                let s = x.spans?;
+                let s = x.spans()?;
                 if s.end_tag.is_some() || x.is_void() {
-                    x.range.map(|r| r.end)
+                    x.range().map(|r| r.end)
                 } else {
                     None
                 }
             }
-            NodeData::Text(t) => t.range.map(|r| r.end),
+            NodeData::Text(t) => t.range().map(|r| r.end),
             _ => None,
         }
     };
@@ -634,8 +635,8 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -
         return whole;
     };
     let start = match dom.node(children[first]).map(|n| &n.data) {
-        Some(NodeData::Element(x)) => x.spans.map(|s| s.start_tag.start),
-        Some(NodeData::Text(t)) => t.range.map(|r| r.start),
+        Some(NodeData::Element(x)) => x.spans().map(|s| s.start_tag.start),
+        Some(NodeData::Text(t)) => t.range().map(|r| r.start),
         _ => None,
     };
     let (Some(start), Some(end)) = (start, end_of(children[last])) else {
@@ -666,8 +667,8 @@ fn in_source_order(dom: &Dom, parent: NodeId) -> bool {
     let mut prev = None;
     for &c in dom.children(parent) {
         let start = match dom.node(c).map(|n| &n.data) {
-            Some(NodeData::Element(x)) => x.spans.map(|s| s.start_tag.start),
-            Some(NodeData::Text(t)) => t.range.map(|r| r.start),
+            Some(NodeData::Element(x)) => x.spans().map(|s| s.start_tag.start),
+            Some(NodeData::Text(t)) => t.range().map(|r| r.start),
             _ => None,
         };
         if let Some(start) = start {
@@ -737,7 +738,7 @@ fn accept(
     }
     if d.start_tags
         .iter()
-        .any(|t| t.node.is_none() || is_global_tag(&t.name))
+        .any(|t| t.node().is_none() || is_global_tag(&t.name))
     {
         return Err(Refusal::TagWithoutElement);
     }
@@ -745,7 +746,7 @@ fn accept(
         match &n.data {
             // Every element in the region comes from one of its start tags, and formatting
             // elements end with their end tag (else their entry outlives them).
-            NodeData::Element(x) => match x.spans {
+            NodeData::Element(x) => match x.spans() {
                 None => return Err(Refusal::Unmapped),
                 Some(s) if s.end_tag.is_none() && is_formatting(&x.name) && !x.foreign => {
                     return Err(Refusal::UnclosedFormatting);
@@ -891,7 +892,9 @@ fn cascade(
     for (name, _) in open.iter().rev() {
         let &last = d.children(into).last().ok_or(Refusal::LeftOpen)?;
         match d.element(last) {
-            Some(x) if x.name.as_str() == name && x.spans.is_some_and(|s| s.end_tag.is_none()) => {
+            Some(x)
+                if x.name.as_str() == name && x.spans().is_some_and(|s| s.end_tag.is_none()) =>
+            {
                 into = last;
             }
             _ => return Err(Refusal::LeftOpen),
@@ -921,13 +924,13 @@ fn cascade(
 fn closer_of(dom: &Dom, e: NodeId) -> Result<Option<(&str, usize)>, Refusal> {
     let end_tag = |a: NodeId| {
         let x = dom.element(a)?;
-        Some((x.name.as_str(), x.spans?.end_tag?.start))
+        Some((x.name.as_str(), x.spans()?.end_tag?.start))
     };
     if let Some(own) = end_tag(e) {
         return Ok(Some(own));
     }
     let closer = dom.ancestors(e).find_map(end_tag);
-    let content_end = dom.element(e).and_then(|x| x.range).map_or(0, |r| r.end);
+    let content_end = dom.element(e).and_then(|x| x.range()).map_or(0, |r| r.end);
     match closer {
         Some((_, at)) if at < content_end => Err(Refusal::IgnoredEndTag),
         closer => Ok(closer),
@@ -957,8 +960,11 @@ fn tail_end_tags_closed_inside(
     let to = to.unwrap_or(usize::MAX);
     let a = dom
         .end_tags
-        .partition_point(|t| t.range.start < plan.region.end);
-    let b = dom.end_tags.partition_point(|t| t.range.start < to).max(a);
+        .partition_point(|t| t.range().start < plan.region.end);
+    let b = dom
+        .end_tags
+        .partition_point(|t| t.range().start < to)
+        .max(a);
     let suspects = dom.end_tags[a..b]
         .iter()
         .filter(|t| names.contains(&t.name.as_str()))
@@ -975,7 +981,7 @@ fn tail_end_tags_closed_inside(
     let closed = (lo..hi)
         .filter(|&id| {
             dom.element(id).is_some_and(|x| {
-                x.spans.is_some_and(|s| s.end_tag.is_some()) && names.contains(&x.name.as_str())
+                x.spans().is_some_and(|s| s.end_tag.is_some()) && names.contains(&x.name.as_str())
             })
         })
         .count();
@@ -1007,7 +1013,7 @@ fn lift(dom: &Dom, e: NodeId, plan: &Plan, d: &Dom, split: usize) -> Result<(), 
     // would stay open and take in `P`'s later children.
     if let Some(x) = tail.last().and_then(|&l| dom.element(l))
         && !x.is_void()
-        && x.spans.is_none_or(|s| s.end_tag.is_none())
+        && x.spans().is_none_or(|s| s.end_tag.is_none())
     {
         return Err(Refusal::LeftOpen);
     }
@@ -1041,10 +1047,10 @@ fn lift(dom: &Dom, e: NodeId, plan: &Plan, d: &Dom, split: usize) -> Result<(), 
 fn tags_in(dom: &Dom, region: TextRange) -> std::ops::Range<usize> {
     let a = dom
         .start_tags
-        .partition_point(|t| t.range.start < region.start);
+        .partition_point(|t| t.range().start < region.start);
     let b = dom
         .start_tags
-        .partition_point(|t| t.range.start < region.end);
+        .partition_point(|t| t.range().start < region.end);
     a..b.max(a)
 }
 
@@ -1061,33 +1067,14 @@ fn subtree_end(dom: &Dom, id: NodeId) -> NodeId {
 /// A range starting at or after the region's end moves; one that started before it keeps
 /// its start, and its end moves if it is past the region (or, for an empty region, only
 /// if strictly past it: such a range ends where the insertion begins).
-fn shift_range(r: &mut TextRange, region: TextRange, delta: isize) {
+fn shifted(r: TextRange, region: TextRange, delta: isize) -> TextRange {
     let moved = |p: usize| (p as isize + delta).max(0) as usize;
     if r.start >= region.end {
-        *r = TextRange::new(moved(r.start), moved(r.end));
+        TextRange::new(moved(r.start), moved(r.end))
     } else if r.end >= region.end && r.end > region.start {
-        r.end = moved(r.end);
-    }
-}
-
-fn shift_element(x: &mut Element, region: TextRange, delta: isize) {
-    if let Some(s) = x.spans.as_mut() {
-        shift_range(&mut s.start_tag, region, delta);
-        shift_range(&mut s.name, region, delta);
-        if let Some(e) = s.end_tag.as_mut() {
-            shift_range(e, region, delta);
-        }
-    }
-    if let Some(r) = x.range.as_mut() {
-        shift_range(r, region, delta);
-    }
-    for a in &mut x.attrs {
-        if let Some(r) = a.name_range.as_mut() {
-            shift_range(r, region, delta);
-        }
-        if let Some(r) = a.value_range.as_mut() {
-            shift_range(r, region, delta);
-        }
+        TextRange::new(r.start, moved(r.end))
+    } else {
+        r
     }
 }
 
@@ -1121,7 +1108,7 @@ fn splice(
     let removed_unmapped = dom.nodes[a as usize..b as usize]
         .iter()
         .filter(|n| {
-            matches!(&n.data, NodeData::Element(x) if x.spans.is_none()
+            matches!(&n.data, NodeData::Element(x) if x.spans().is_none()
                 && !matches!(x.name.as_str(), "html" | "head" | "body"))
         })
         .count();
@@ -1166,12 +1153,8 @@ fn splice(
             }
         }
         match &mut node.data {
-            NodeData::Element(x) => shift_element(x, plan.region, delta),
-            NodeData::Text(t) => {
-                if let Some(r) = t.range.as_mut() {
-                    shift_range(r, plan.region, delta);
-                }
-            }
+            NodeData::Element(x) => x.map_ranges(&|r| shifted(r, plan.region, delta)),
+            NodeData::Text(t) => t.map_range(&|r| shifted(r, plan.region, delta)),
             _ => {}
         }
     }
@@ -1208,15 +1191,16 @@ fn splice(
 
     // Source-order tables: drop the region's entries, insert the fragment's, shift the rest.
     for t in &mut dom.start_tags {
-        t.node = t
-            .node
-            .and_then(|id| (!(a..b).contains(&id)).then(|| remap(id)));
+        t.set_node(
+            t.node()
+                .and_then(|id| (!(a..b).contains(&id)).then(|| remap(id))),
+        );
     }
     let new_tags = f
         .start_tags
         .into_iter()
         .map(|mut t| {
-            t.node = t.node.map(from_frag);
+            t.set_node(t.node().map(from_frag));
             t
         })
         .collect();
@@ -1233,15 +1217,14 @@ fn splice(
     // have moved: `E` itself or an ancestor.
     let open_above = std::iter::once(e).chain(dom.ancestors(e)).any(|a| {
         dom.element(a)
-            .is_some_and(|x| x.spans.is_some_and(|s| s.end_tag.is_none()))
+            .is_some_and(|x| x.spans().is_some_and(|s| s.end_tag.is_none()))
     });
     if !changed.is_empty() || open_above || moved != Move::Stay {
         for node in &mut dom.nodes {
             if let NodeData::Element(x) = &mut node.data
-                && let Some(s) = x.spans
-                && s.end_tag.is_none()
+                && x.spans().is_some_and(|s| s.end_tag.is_none())
             {
-                x.range = Some(s.start_tag);
+                x.set_end_tag(None);
             }
         }
         html::extend_implicit_ranges(dom);
@@ -1267,10 +1250,10 @@ trait Sourced {
 
 impl Sourced for SourceTag {
     fn start(&self) -> usize {
-        self.range.start
+        self.range().start
     }
     fn shift(&mut self, region: TextRange, delta: isize) {
-        shift_range(&mut self.range, region, delta);
+        self.map_range(&|r| shifted(r, region, delta));
     }
 }
 
@@ -1279,8 +1262,8 @@ impl Sourced for SourceComment {
         self.range.start
     }
     fn shift(&mut self, region: TextRange, delta: isize) {
-        shift_range(&mut self.range, region, delta);
-        shift_range(&mut self.inner, region, delta);
+        self.range = shifted(self.range, region, delta);
+        self.inner = shifted(self.inner, region, delta);
     }
 }
 

@@ -97,7 +97,7 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         if fig.image.alt.is_none() {
             let fix = fig.caption.as_ref().and_then(|c| {
-                let name = dom.element(fig.image.node)?.spans?.name;
+                let name = dom.element(fig.image.node)?.spans()?.name;
                 Some(
                     Fix::new(rules::MISSING_ALT.code, "Copy the caption into `alt`", true).edit(
                         TextRange::empty(name.end),
@@ -217,11 +217,11 @@ fn add_credit_fix(cx: &Ctx<'_>, fig: &Figure, agency: Option<&str>, bbc: bool) -
         format!("<{tag}{class}>{marker}{}</{tag}>", escape_text(name))
     };
     // Inside the figure container before its end tag, else right after the image.
-    let at = match container.and_then(|e| e.spans) {
+    let at = match container.and_then(|e| e.spans()) {
         Some(s) if fig.node != fig.image.node => s.end_tag.map(|e| e.start),
         _ => None,
     }
-    .or_else(|| dom.element(fig.image.node)?.range.map(|r| r.end))?;
+    .or_else(|| dom.element(fig.image.node)?.range().map(|r| r.end))?;
     let title = match agency {
         Some(a) => format!("Add credit `{a}` after the image"),
         None => "Add a placeholder credit after the image".to_string(),

@@ -131,10 +131,10 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let range = attr
-            .value_range
-            .or(el.spans.map(|s| s.start_tag))
+            .value_range()
+            .or(el.spans().map(|s| s.start_tag))
             .unwrap_or_default();
-        let fix = attr.value_range.map(|r| {
+        let fix = attr.value_range().map(|r| {
             Fix::new(
                 rules::PROXIED_MEDIA.code,
                 "Use the original URL instead of the proxy",
@@ -248,8 +248,8 @@ fn script_only(cx: &Ctx<'_>, id: NodeId, el: &Element, out: &mut Vec<Finding>) {
     }
     let range = parent_el
         .filter(|p| !matches!(p.name.as_str(), "body" | "main" | "article" | "html"))
-        .and_then(|p| p.range)
-        .or(el.range)
+        .and_then(|p| p.range())
+        .or(el.range())
         .unwrap_or_else(|| TextRange::empty(0));
     out.push(Finding::new(
         &rules::SCRIPT_ONLY_EMBED,

@@ -97,9 +97,16 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(a) = el.attr_full("src")
-            && let Some(whole) = el.range
+            && let Some(whole) = el.range()
         {
-            relative(cx, base.as_ref(), a.value.trim(), a.value_range, whole, out);
+            relative(
+                cx,
+                base.as_ref(),
+                a.value.trim(),
+                a.value_range(),
+                whole,
+                out,
+            );
         }
     }
 }

@@ -139,9 +139,9 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let in_boilerplate = |r: TextRange| analysis.article.in_boilerplate_range(r);
     for tag in &dom.start_tags {
         if tag
-            .node
+            .node()
             .is_some_and(|n| marks.get(n as usize).copied().unwrap_or(true))
-            || in_boilerplate(tag.range)
+            || in_boilerplate(tag.range())
         {
             continue;
         }
@@ -151,7 +151,7 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if !tag.name.contains('=') {
             continue;
         }
-        let Some(src) = tag.range.slice(cx.text) else {
+        let Some(src) = tag.range().slice(cx.text) else {
             continue;
         };
         let points = glue_points(src);
@@ -164,22 +164,23 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             true,
         );
         for p in &points {
-            fix = fix.edit(TextRange::empty(tag.range.start + p), " ");
+            fix = fix.edit(TextRange::empty(tag.range().start + p), " ");
         }
         let msg = format!(
             "tag name glued to its attributes: `<{}`",
             tag.name.chars().take(40).collect::<String>()
         );
-        out.push(Finding::new(&rules::GLUED_ATTRIBUTES, tag.range, msg).with_fix(Some(fix)));
+        out.push(Finding::new(&rules::GLUED_ATTRIBUTES, tag.range(), msg).with_fix(Some(fix)));
     }
     for end in &dom.stray_end_tags {
-        if in_boilerplate(end.range) || end.range.start < analysis.capture.header.body_content.start
+        if in_boilerplate(end.range())
+            || end.range().start < analysis.capture.header.body_content.start
         {
             continue;
         }
         out.push(Finding::new(
             &rules::STRAY_END_TAG,
-            end.range,
+            end.range(),
             format!("`</{}>` closes nothing", end.name),
         ));
     }

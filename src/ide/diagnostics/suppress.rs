@@ -69,7 +69,7 @@ pub fn suppressions(analysis: &Analysis) -> Vec<Suppression> {
             Some(analysis.capture.body)
         } else {
             dom.next_element_after(c.range.end)
-                .and_then(|id| dom.element(id)?.range)
+                .and_then(|id| dom.element(id)?.range())
         };
         out.push(Suppression {
             range: c.range,

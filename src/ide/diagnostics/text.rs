@@ -56,12 +56,12 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
             // Exact source range only when the raw source is the decoded text.
             let exact = t
-                .range
+                .range()
                 .filter(|r| r.slice(cx.text) == Some(t.text.as_str()))
                 .map(|r| rel.range.shift(r.start));
             let Some(range) = exact
-                .or(t.range)
-                .or_else(|| dom.element(parent).and_then(|e| e.range))
+                .or(t.range())
+                .or_else(|| dom.element(parent).and_then(|e| e.range()))
             else {
                 continue;
             };

@@ -10,7 +10,7 @@ fn render(text: &str) -> String {
             NodeData::Document => out.push_str("#document\n"),
             NodeData::Element(e) => {
                 let span = e
-                    .spans
+                    .spans()
                     .map(|s| {
                         let end = s.end_tag.and_then(|r| r.slice(text)).unwrap_or("-");
                         format!(" {:?}..{:?}", s.start_tag.slice(text).unwrap_or("?"), end)
@@ -18,19 +18,19 @@ fn render(text: &str) -> String {
                     .unwrap_or_else(|| " (synthesised)".into());
                 out.push_str(&format!("{pad}<{}>{span}\n", e.name));
                 for a in &e.attrs {
-                    let v = a.value_range.and_then(|r| r.slice(text));
+                    let v = a.value_range().and_then(|r| r.slice(text));
                     out.push_str(&format!("{pad}  @{}={:?} raw={:?}\n", a.name, a.value, v));
                 }
             }
             NodeData::Text(t) => {
-                let raw = t.range.and_then(|r| r.slice(text));
+                let raw = t.range().and_then(|r| r.slice(text));
                 out.push_str(&format!("{pad}{:?} raw={:?}\n", t.text, raw));
             }
             NodeData::Comment(c) => out.push_str(&format!("{pad}<!--{c}-->\n")),
         }
     }
     for s in &dom.stray_end_tags {
-        out.push_str(&format!("stray {:?}\n", s.range.slice(text)));
+        out.push_str(&format!("stray {:?}\n", s.range().slice(text)));
     }
     out
 }
@@ -145,4 +145,17 @@ fn end_tag_acceptance_on_deep_nesting() {
             "{open}: nothing accepted"
         );
     }
+}
+
+#[test]
+fn nodes_stay_small() {
+    // The tree is most of an open document's memory (a node per tag and text run): a
+    // field added to `Element` should be a decision, not an accident.
+    assert!(
+        std::mem::size_of::<Node>() <= 88,
+        "{}",
+        std::mem::size_of::<Node>()
+    );
+    assert!(std::mem::size_of::<Attr>() <= 48);
+    assert!(std::mem::size_of::<SourceTag>() <= 24);
 }
