@@ -304,6 +304,19 @@ fn mem_probe(text: &str) {
             .unwrap_or(0)
     };
     let before = rss();
+    {
+        let (l0, _) = heap();
+        let t = std::time::Instant::now();
+        let tiny = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<figure><img src=a.jpg><figcaption>A caption. Photo: Jane Doe/Reuters</figcaption></figure>";
+        let a = capture_lsp::ide::Analysis::new(tiny);
+        drop(a);
+        let (l1, _) = heap();
+        println!(
+            "heap: built-in credit tables and their automata {} KB, {:?} (first analysis)",
+            (l1 - l0) / 1024,
+            t.elapsed()
+        );
+    }
     let (live0, _) = heap();
     let a = capture_lsp::ide::Analysis::new(text);
     let (live1, peak) = heap();

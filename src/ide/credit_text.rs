@@ -462,6 +462,7 @@ impl AliasAutomata {
         }
         let build = |ids: &[usize], fold: bool| {
             aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .ascii_case_insensitive(fold)
                 .build(ids.iter().map(|&i| agencies[i].0.as_str()))
                 .ok()
@@ -498,7 +499,10 @@ impl PrefixMarkers {
                 None => needles.push((n, vec![i])),
             }
         }
-        let automaton = aho_corasick::AhoCorasick::new(needles.iter().map(|(n, _)| n)).ok();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(needles.iter().map(|(n, _)| n))
+            .ok();
         PrefixMarkers { needles, automaton }
     }
 
