@@ -96,7 +96,8 @@ impl Flat {
         let bytes = text.as_bytes();
         let mut flat = Flat {
             line_starts: vec![0],
-            marks: Vec::with_capacity(bytes.len() / CHECKPOINT + 1),
+            // One per checkpoint and one at the end: exactly, not doubled by a last push.
+            marks: Vec::with_capacity(bytes.len().div_ceil(CHECKPOINT) + 1),
         };
         // By bytes: every non-continuation byte starts a char, a 4-byte lead (0xF0..)
         // one of two UTF-16 units. A mark goes on the first char boundary at or after each

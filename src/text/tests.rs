@@ -235,3 +235,13 @@ fn flat_table_agrees_with_the_rope_across_checkpoints() {
         }
     }
 }
+
+#[test]
+fn the_checkpoint_table_is_allocated_once_at_its_size() {
+    // One mark per checkpoint and one at the end; a capacity one short doubled the table.
+    for len in [0, 1, 127, 128, 129, 1000, 4096, 100_003] {
+        let text = "é".repeat(len / 2) + &"a".repeat(len % 2);
+        let flat = Flat::build(&text);
+        assert_eq!(flat.marks.capacity(), flat.marks.len(), "{len} bytes");
+    }
+}
