@@ -53,8 +53,12 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("--stdio") | Some("serve") => {
             init_logging(log_file);
+            // Threads of the blocking pool (analyses, checks) exit after a second idle
+            // rather than ten, returning their stacks and allocator caches: an idle server
+            // holds little but its documents, and a new thread costs tens of microseconds.
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
+                .thread_keep_alive(std::time::Duration::from_secs(1))
                 .build()
             {
                 Ok(rt) => rt,
