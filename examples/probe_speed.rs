@@ -338,6 +338,46 @@ fn mem_probe(text: &str) {
             (l1 - l0) / 1024,
             (l2 - l1) / 1024
         );
+        use std::mem::size_of;
+        let av = |v: &Option<capture_lsp::ide::model::AttrValue>| {
+            v.as_ref().map_or(0, |v| v.value.capacity())
+        };
+        let links: usize = model.links.capacity() * size_of::<capture_lsp::ide::model::Link>()
+            + model
+                .links
+                .iter()
+                .map(|l| l.text.capacity() + l.href.value.capacity())
+                .sum::<usize>();
+        let figures: usize = model.figures.capacity()
+            * size_of::<capture_lsp::ide::model::Figure>()
+            + model
+                .figures
+                .iter()
+                .map(|f| {
+                    f.duplicates.capacity() * size_of::<capture_lsp::ide::model::Image>()
+                        + [&f.image]
+                            .into_iter()
+                            .chain(&f.duplicates)
+                            .map(|i| av(&i.src) + av(&i.alt) + av(&i.srcset))
+                            .sum::<usize>()
+                        + f.caption.as_ref().map_or(0, |c| c.text.capacity())
+                        + f.credit
+                            .as_ref()
+                            .map_or(0, |c| c.name.capacity() + c.agencies.capacity() * 24)
+                })
+                .sum::<usize>();
+        println!(
+            "model: {} links {} KB (struct {} B), {} figures {} KB (struct {} B), {} embeds, {} headings, in_boilerplate {} KB",
+            model.links.len(),
+            links / 1024,
+            size_of::<capture_lsp::ide::model::Link>(),
+            model.figures.len(),
+            figures / 1024,
+            size_of::<capture_lsp::ide::model::Figure>(),
+            model.embeds.len(),
+            model.headings.len(),
+            model.in_boilerplate.capacity() / 1024
+        );
         drop((capture, model));
     }
     println!(
@@ -368,7 +408,7 @@ fn mem_probe(text: &str) {
                     strings += at.value.capacity();
                 }
             }
-            NodeData::Text(t) => texts += t.text.capacity(),
+            NodeData::Text(t) => texts += t.kept().map_or(0, str::len),
             NodeData::Comment(c) => texts += c.capacity(),
             _ => {}
         }

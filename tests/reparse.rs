@@ -211,7 +211,9 @@ fn a_text_edit_reparses_only_its_paragraph() {
         .nodes
         .iter()
         .find_map(|n| match &n.data {
-            capture_lsp::syntax::html::NodeData::Text(t) if t.text.contains("3three") => t.range(),
+            capture_lsp::syntax::html::NodeData::Text(t) if t.text(&new).contains("3three") => {
+                t.range()
+            }
             _ => None,
         })
         .expect("edited text node");

@@ -16,8 +16,8 @@ use proptest::prelude::*;
 use scraper::{Html, HtmlTreeSink};
 
 /// Our tree, one node per line: depth, kind, namespace flag, attributes sorted by name.
-fn dump_ours(dom: &Dom) -> String {
-    fn walk(dom: &Dom, id: NodeId, depth: usize, out: &mut String) {
+fn dump_ours(dom: &Dom, src: &str) -> String {
+    fn walk(dom: &Dom, src: &str, id: NodeId, depth: usize, out: &mut String) {
         let pad = "  ".repeat(depth);
         match dom.node(id).map(|n| &n.data) {
             Some(NodeData::Document) => {
@@ -33,7 +33,7 @@ fn dump_ours(dom: &Dom) -> String {
                 let _ = writeln!(out, "{pad}<{} foreign={} {attrs:?}>", e.name, e.foreign);
             }
             Some(NodeData::Text(t)) => {
-                let _ = writeln!(out, "{pad}{:?}", t.text);
+                let _ = writeln!(out, "{pad}{:?}", t.text(src));
             }
             Some(NodeData::Comment(c)) => {
                 let _ = writeln!(out, "{pad}<!--{c:?}-->");
@@ -41,11 +41,11 @@ fn dump_ours(dom: &Dom) -> String {
             None => {}
         }
         for &c in dom.children(id) {
-            walk(dom, c, depth + 1, out);
+            walk(dom, src, c, depth + 1, out);
         }
     }
     let mut out = String::new();
-    walk(dom, dom.root(), 0, &mut out);
+    walk(dom, src, dom.root(), 0, &mut out);
     out
 }
 
@@ -92,7 +92,7 @@ fn dump_scraper(body: &str) -> String {
 fn assert_same_tree(text: &str, context: &str) {
     let capture = Capture::parse(text);
     let body = capture.body.slice(text).unwrap_or_default();
-    let ours = dump_ours(&capture.dom);
+    let ours = dump_ours(&capture.dom, text);
     let reference = dump_scraper(body);
     if ours != reference {
         let line = ours

@@ -131,7 +131,7 @@ pub fn find(text: &str, dom: &Dom, figure: &Figure, rules: &CreditRules) -> Opti
     for &d in &scope {
         let Some(e) = dom.element(d) else { continue };
         if e.name == "p" && e.attr("role") == Some("text") {
-            let line = normalize_ws(&dom.text_of(d));
+            let line = normalize_ws(&dom.text_of(d, text));
             if let Some(m) = credit_text::find_credit(&line, rules) {
                 return from_match(text, dom, m, CreditSource::BbcRoleText, d);
             }
@@ -141,7 +141,7 @@ pub fn find(text: &str, dom: &Dom, figure: &Figure, rules: &CreditRules) -> Opti
     for &d in &scope {
         let Some(e) = dom.element(d) else { continue };
         if e.has_class("story-image-copyright") {
-            let name = normalize_ws(&dom.text_of(d));
+            let name = normalize_ws(&dom.text_of(d, text));
             let agencies = credit_text::find_credit(&name, rules)
                 .map(|m| m.agencies)
                 .unwrap_or_default();

@@ -216,7 +216,7 @@ pub fn hover(analysis: &Analysis, offset: usize, opts: &HoverOptions) -> Option<
         }
         if el.name == "time" {
             let dt = el.attr("datetime").unwrap_or("");
-            let text = normalize_ws(&dom.text_of(node));
+            let text = normalize_ws(&dom.text_of(node, &analysis.text));
             let mut md = format!("**Time** `{}`", md_escape(dt));
             if !text.is_empty() {
                 let _ = write!(md, "\n\nshown as: {}", md_escape(&text));
@@ -410,10 +410,12 @@ fn heading_markdown(analysis: &Analysis, node: NodeId) -> String {
         .nodes
         .iter()
         .filter_map(|n| match &n.data {
-            NodeData::Text(t) => t
-                .range()
-                .filter(|r| section.contains_range(*r))
-                .map(|_| t.text.chars().filter(|c| !c.is_whitespace()).count()),
+            NodeData::Text(t) => t.range().filter(|r| section.contains_range(*r)).map(|_| {
+                t.text(&analysis.text)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .count()
+            }),
             _ => None,
         })
         .sum();

@@ -94,7 +94,7 @@ pub fn inlay_hints(analysis: &Analysis, range: TextRange) -> Vec<InlayHint> {
         if !range.touches(end) {
             continue;
         }
-        let text = dom.text_of(i as u32);
+        let text = dom.text_of(i as u32, &analysis.text);
         if crate::ide::reltime::find_relative_times(&text).is_empty() {
             continue;
         }

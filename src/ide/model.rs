@@ -168,9 +168,9 @@ pub struct Link {
 /// Build the article model of a parsed capture (`text` is the file it was parsed from).
 pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
     let dom = &capture.dom;
-    let footer_text = may_hold_feed_footer(dom);
+    let footer_text = may_hold_feed_footer(text, dom);
     let mut article = Article {
-        in_boilerplate: mark_boilerplate(dom, &footer_text),
+        in_boilerplate: mark_boilerplate(text, dom, &footer_text),
         ..Article::default()
     };
     let title = capture.header.title.as_ref().map(|t| t.text.trim());
@@ -186,7 +186,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
             article.base_href = el.attr("href").map(str::to_string);
         }
         if article.in_boilerplate[i] {
-            if is_boilerplate_root(dom, id, el, &footer_text)
+            if is_boilerplate_root(text, dom, id, el, &footer_text)
                 && let Some(r) = el.range()
             {
                 article.boilerplate.push(r);
@@ -196,7 +196,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
         let Some(range) = el.range() else { continue };
         match el.name.as_str() {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                let text = normalize_ws(&dom.text_of(id));
+                let text = normalize_ws(&dom.text_of(id, text));
                 if text.is_empty() || (el.name == "h1" && Some(text.as_str()) == title) {
                     continue;
                 }
@@ -211,7 +211,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
                 });
             }
             "p" => {
-                if let Some(h) = bold_heading(dom, id, range) {
+                if let Some(h) = bold_heading(text, dom, id, range) {
                     article.headings.push(h);
                 }
             }
@@ -221,7 +221,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
                         node: id,
                         range,
                         href,
-                        text: normalize_ws(&dom.text_of(id)),
+                        text: normalize_ws(&dom.text_of(id, text)),
                     });
                 }
             }
@@ -233,14 +233,14 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
         {
             continue;
         }
-        if let Some(embed) = classify_embed(dom, id, el, range) {
+        if let Some(embed) = classify_embed(text, dom, id, el, range) {
             embed_nodes.push(id);
             article.embeds.push(embed);
         }
     }
 
     article.index_boilerplate();
-    collect_figures(dom, &mut article, &embed_nodes);
+    collect_figures(text, dom, &mut article, &embed_nodes);
     for fig in &mut article.figures {
         fig.credit = credits::find(text, dom, fig, rules);
     }
@@ -280,7 +280,7 @@ fn inner_text_range(dom: &Dom, id: NodeId) -> Option<TextRange> {
     let texts: Vec<TextRange> = dom
         .descendants(id)
         .filter_map(|d| match &dom.node(d)?.data {
-            NodeData::Text(t) if !t.text.trim().is_empty() => t.range(),
+            NodeData::Text(t) if !t.is_blank() => t.range(),
             _ => None,
         })
         .filter(|r| inner.contains_range(*r))
@@ -297,12 +297,12 @@ fn inner_text_range(dom: &Dom, id: NodeId) -> Option<TextRange> {
     }
 }
 
-fn bold_heading(dom: &Dom, id: NodeId, range: TextRange) -> Option<Heading> {
+fn bold_heading(text: &str, dom: &Dom, id: NodeId, range: TextRange) -> Option<Heading> {
     // A paragraph whose only content is one <b>/<strong>, short, not a sentence.
     let mut bold = None;
     for &c in dom.children(id) {
         match &dom.node(c)?.data {
-            NodeData::Text(t) if t.text.trim().is_empty() => {}
+            NodeData::Text(t) if t.is_blank() => {}
             NodeData::Element(e) if matches!(e.name.as_str(), "b" | "strong") && bold.is_none() => {
                 bold = Some(c)
             }
@@ -310,7 +310,7 @@ fn bold_heading(dom: &Dom, id: NodeId, range: TextRange) -> Option<Heading> {
         }
     }
     let bold = bold?;
-    let text = normalize_ws(&dom.text_of(bold));
+    let text = normalize_ws(&dom.text_of(bold, text));
     let chars = text.chars().count();
     if chars == 0 || chars > 40 || text.ends_with(['。', '.', '！', '!', '？', '?', '，', ','])
     {
@@ -330,20 +330,26 @@ fn bold_heading(dom: &Dom, id: NodeId, range: TextRange) -> Option<Heading> {
 // Ads and boilerplate
 
 /// `footer_text`: see [`may_hold_feed_footer`].
-fn is_boilerplate_root(dom: &Dom, id: NodeId, el: &Element, footer_text: &[bool]) -> bool {
-    is_ad(el) || footer_text.get(id as usize) == Some(&true) && is_feed_footer(dom, id, el)
+fn is_boilerplate_root(
+    text: &str,
+    dom: &Dom,
+    id: NodeId,
+    el: &Element,
+    footer_text: &[bool],
+) -> bool {
+    is_ad(el) || footer_text.get(id as usize) == Some(&true) && is_feed_footer(text, dom, id, el)
 }
 
 /// Per node: whether its text could hold the feed footer (`获取更多RSS`), i.e. some text
 /// node below it holds the footer's first character. A character never spans two text
 /// nodes, so a `false` is exact, and the footer's text need not be assembled for it.
-fn may_hold_feed_footer(dom: &Dom) -> Vec<bool> {
+fn may_hold_feed_footer(text: &str, dom: &Dom) -> Vec<bool> {
     let mut flags = vec![false; dom.nodes.len()];
     // Children come after parents in `nodes`: a reverse walk sees descendants first.
     for i in (0..dom.nodes.len()).rev() {
         let node = &dom.nodes[i];
         if let NodeData::Text(t) = &node.data
-            && (t.text.contains('获') || t.text.contains('獲'))
+            && (t.text(text).contains('获') || t.text(text).contains('獲'))
         {
             flags[i] = true;
         }
@@ -387,7 +393,7 @@ fn is_ad(el: &Element) -> bool {
     }) || (el.name.contains('=') && el.name.contains("class=\"m-block-ad"))
 }
 
-fn is_feed_footer(dom: &Dom, id: NodeId, el: &Element) -> bool {
+fn is_feed_footer(text: &str, dom: &Dom, id: NodeId, el: &Element) -> bool {
     if !matches!(el.name.as_str(), "p" | "div" | "a" | "footer" | "hr") {
         return false;
     }
@@ -395,11 +401,11 @@ fn is_feed_footer(dom: &Dom, id: NodeId, el: &Element) -> bool {
     if el.range().is_none_or(|r| r.len() > 600) {
         return false;
     }
-    let text = dom.text_of(id);
+    let text = dom.text_of(id, text);
     text.contains("获取更多RSS") || text.contains("獲取更多RSS")
 }
 
-fn mark_boilerplate(dom: &Dom, footer_text: &[bool]) -> Vec<bool> {
+fn mark_boilerplate(text: &str, dom: &Dom, footer_text: &[bool]) -> Vec<bool> {
     let mut marks = vec![false; dom.nodes.len()];
     for (i, node) in dom.nodes.iter().enumerate() {
         let inherited = node.parent.is_some_and(|p| marks[p as usize]);
@@ -407,7 +413,7 @@ fn mark_boilerplate(dom: &Dom, footer_text: &[bool]) -> Vec<bool> {
             || match &node.data {
                 NodeData::Element(el) => {
                     matches!(el.name.as_str(), "script" | "style" | "template" | "head")
-                        || is_boilerplate_root(dom, i as NodeId, el, footer_text)
+                        || is_boilerplate_root(text, dom, i as NodeId, el, footer_text)
                 }
                 _ => false,
             };
@@ -421,7 +427,7 @@ fn mark_boilerplate(dom: &Dom, footer_text: &[bool]) -> Vec<bool> {
 fn has_content(dom: &Dom, id: NodeId) -> bool {
     dom.descendants(id)
         .any(|d| match &dom.node(d).map(|n| &n.data) {
-            Some(NodeData::Text(t)) => !t.text.trim().is_empty(),
+            Some(NodeData::Text(t)) => !t.is_blank(),
             Some(NodeData::Element(e)) => matches!(
                 e.name.as_str(),
                 "img" | "iframe" | "video" | "audio" | "blockquote" | "a" | "picture"
@@ -447,7 +453,13 @@ fn kind_from_url(url: &str) -> Option<EmbedKind> {
     }
 }
 
-fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Option<Embed> {
+fn classify_embed(
+    text: &str,
+    dom: &Dom,
+    id: NodeId,
+    el: &Element,
+    range: TextRange,
+) -> Option<Embed> {
     // BBC placeholders: data-e2e="twitter-embed-<url>", "instagram-embed-<url>", …
     if let Some(attr) = el.attr_full("data-e2e") {
         let v = attr.value.as_str();
@@ -552,7 +564,7 @@ fn classify_embed(dom: &Dom, id: NodeId, el: &Element, range: TextRange) -> Opti
                 kind,
                 range,
                 url,
-                captured: !dom.text_of(id).trim().is_empty(),
+                captured: !dom.text_of(id, text).trim().is_empty(),
             })
         }
         "iframe" | "video" | "audio" | "embed" => {
@@ -741,7 +753,7 @@ fn is_caption_element(e: &Element) -> bool {
         .any(|c| e.has_class(c))
 }
 
-fn caption_of(dom: &Dom, node: NodeId) -> Option<Caption> {
+fn caption_of(text: &str, dom: &Dom, node: NodeId) -> Option<Caption> {
     let e = dom.element(node)?;
     // BBC 2020: figcaption holds an off-screen "Image caption" label and the text.
     let target = dom
@@ -751,7 +763,7 @@ fn caption_of(dom: &Dom, node: NodeId) -> Option<Caption> {
                 .is_some_and(|e| e.has_class("media-caption__text"))
         })
         .unwrap_or(node);
-    let text = normalize_ws(&dom.text_of(target));
+    let text = normalize_ws(&dom.text_of(target, text));
     if text.is_empty() {
         return None;
     }
@@ -765,10 +777,10 @@ fn caption_of(dom: &Dom, node: NodeId) -> Option<Caption> {
 /// The caption inside the figure container, else right after it (Reuters puts the
 /// figcaption after the figure; feeds put `<div><small>caption</small></div>` after the
 /// image).
-fn find_caption(dom: &Dom, container: NodeId) -> Option<Caption> {
+fn find_caption(text: &str, dom: &Dom, container: NodeId) -> Option<Caption> {
     for d in std::iter::once(container).chain(dom.descendants(container)) {
         if dom.element(d).is_some_and(is_caption_element)
-            && let Some(c) = caption_of(dom, d)
+            && let Some(c) = caption_of(text, dom, d)
         {
             return Some(c);
         }
@@ -776,17 +788,19 @@ fn find_caption(dom: &Dom, container: NodeId) -> Option<Caption> {
     let next = next_element_sibling(dom, container)?;
     let e = dom.element(next)?;
     if is_caption_element(e) {
-        return caption_of(dom, next);
+        return caption_of(text, dom, next);
     }
     // <div><small>caption</small></div>
     let kids: Vec<NodeId> = dom
         .children(next)
         .iter()
         .copied()
-        .filter(|&c| !matches!(dom.node(c).map(|n| &n.data), Some(NodeData::Text(t)) if t.text.trim().is_empty()))
+        .filter(
+            |&c| !matches!(dom.node(c).map(|n| &n.data), Some(NodeData::Text(t)) if t.is_blank()),
+        )
         .collect();
     if e.name == "small" {
-        return caption_of(dom, next);
+        return caption_of(text, dom, next);
     }
     match kids.as_slice() {
         [only]
@@ -794,7 +808,7 @@ fn find_caption(dom: &Dom, container: NodeId) -> Option<Caption> {
                 .element(*only)
                 .is_some_and(|k| k.name == "small" || is_caption_element(k)) =>
         {
-            caption_of(dom, *only)
+            caption_of(text, dom, *only)
         }
         _ => None,
     }
@@ -810,14 +824,14 @@ fn next_element_sibling(dom: &Dom, id: NodeId) -> Option<NodeId> {
         .iter()
         .copied()
         .find(|&c| match dom.node(c).map(|n| &n.data) {
-            Some(NodeData::Text(t)) => !t.text.trim().is_empty(),
+            Some(NodeData::Text(t)) => !t.is_blank(),
             Some(NodeData::Comment(_)) => false,
             _ => true,
         })
         .filter(|&c| dom.element(c).is_some())
 }
 
-fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
+fn collect_figures(text: &str, dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
     let mut figures: Vec<Figure> = Vec::new();
     for (i, node) in dom.nodes.iter().enumerate() {
         let id = i as NodeId;
@@ -863,7 +877,7 @@ fn collect_figures(dom: &Dom, article: &mut Article, embed_nodes: &[NodeId]) {
         }
         let container_el = dom.element(container);
         let fig_range = container_el.and_then(|e| e.range()).unwrap_or(range);
-        let caption = find_caption(dom, container);
+        let caption = find_caption(text, dom, container);
         let empty_alt = image
             .alt
             .as_ref()

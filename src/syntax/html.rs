@@ -253,27 +253,67 @@ impl Attr {
     }
 }
 
+/// A text node. Its decoded text is kept only where it differs from its source range (a
+/// character reference, a normalised line break, or no range): most text is read from the
+/// document, through [`TextNode::text`].
 #[derive(Debug, Clone)]
 pub struct TextNode {
-    /// Text with character references decoded.
-    pub text: String,
+    /// The decoded text, unless it is exactly the source range's.
+    owned: Option<Box<str>>,
     /// The raw source text, when it could be located exactly.
     range: Span,
+    /// Only white space.
+    blank: bool,
 }
 
 impl TextNode {
     pub(crate) fn new(text: String) -> TextNode {
         TextNode {
-            text,
+            blank: text.trim().is_empty(),
+            owned: Some(text.into_boxed_str()),
             range: Span::NONE,
+        }
+    }
+    /// The decoded text when it is kept, as it differs from the source (or has no range).
+    pub fn kept(&self) -> Option<&str> {
+        self.owned.as_deref()
+    }
+    pub fn is_empty(&self) -> bool {
+        match &self.owned {
+            Some(t) => t.is_empty(),
+            None => self.range().is_none_or(TextRange::is_empty),
+        }
+    }
+    /// Whether the text is only white space (or empty).
+    pub fn is_blank(&self) -> bool {
+        self.blank
+    }
+    /// The text with character references decoded; `src` is the document the tree was
+    /// parsed from (or the current one, after a splice).
+    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
+        match &self.owned {
+            Some(t) => t,
+            None => self.range().and_then(|r| r.slice(src)).unwrap_or_default(),
         }
     }
     /// Range of the raw source text, when it could be located exactly.
     pub fn range(&self) -> Option<TextRange> {
         self.range.get()
     }
-    pub(crate) fn set_range(&mut self, range: Option<TextRange>) {
-        self.range = Span::of(range);
+    /// Locate the text at `range` of `src`; the decoded text is dropped when it is the
+    /// source's.
+    fn locate(&mut self, src: &str, range: TextRange) {
+        if self.owned.as_deref() == range.slice(src) {
+            self.owned = None;
+        }
+        self.range = Span::new(range);
+    }
+    /// Forget the range, keeping the text (read from `src` if it was not kept).
+    fn unlocate(&mut self, src: &str) {
+        if self.owned.is_none() {
+            self.owned = Some(self.text(src).into());
+        }
+        self.range = Span::NONE;
     }
     pub(crate) fn map_range(&mut self, f: &impl Fn(TextRange) -> TextRange) {
         self.range.map(f);
@@ -428,19 +468,19 @@ impl Dom {
     pub fn ancestors(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         std::iter::successors(self.parent(id), move |&p| self.parent(p))
     }
-    /// Concatenated decoded text of `id` and its descendants.
-    pub fn text_of(&self, id: NodeId) -> String {
+    /// Concatenated decoded text of `id` and its descendants; `src` is the document.
+    pub fn text_of(&self, id: NodeId, src: &str) -> String {
         let mut out = String::new();
-        self.push_text(id, &mut out);
+        self.push_text(id, src, &mut out);
         out
     }
-    fn push_text(&self, id: NodeId, out: &mut String) {
+    fn push_text(&self, id: NodeId, src: &str, out: &mut String) {
         match self.nodes.get(id as usize).map(|n| &n.data) {
-            Some(NodeData::Text(t)) => out.push_str(&t.text),
+            Some(NodeData::Text(t)) => out.push_str(t.text(src)),
             Some(NodeData::Element(e)) if matches!(e.name.as_str(), "script" | "style") => {}
             Some(_) => {
                 for &c in self.children(id) {
-                    self.push_text(c, out);
+                    self.push_text(c, src, out);
                 }
             }
             None => {}
@@ -1235,7 +1275,7 @@ pub(crate) fn reassign_child_text_ranges(text: &str, dom: &mut Dom, p: NodeId) {
     let children = dom.children(p).to_vec();
     for c in children {
         if let Some(NodeData::Text(t)) = dom.nodes.get_mut(c as usize).map(|n| &mut n.data) {
-            t.set_range(None);
+            t.unlocate(text);
         }
     }
     assign_child_text_ranges(text, dom, p as usize);
@@ -1289,10 +1329,10 @@ fn set_text_range(text: &str, dom: &mut Dom, node: NodeId, from: usize, to: usiz
         let plausible = if raw.contains('&') {
             !raw.contains('<')
         } else {
-            raw == t.text
+            raw == t.text(text)
         };
         if plausible {
-            t.set_range(Some(TextRange::new(from, to)));
+            t.locate(text, TextRange::new(from, to));
         }
     }
 }

@@ -520,7 +520,7 @@ fn reconstructs(dom: &Dom, id: NodeId) -> bool {
     let Some(NodeData::Text(t)) = dom.node(id).map(|n| &n.data) else {
         return false;
     };
-    if t.text.is_empty() {
+    if t.is_empty() {
         return false;
     }
     dom.ancestors(id)

@@ -234,7 +234,7 @@ fn script_only(cx: &Ctx<'_>, id: NodeId, el: &Element, out: &mut Vec<Finding>) {
         if has_neighbour_embed {
             return;
         }
-    } else if !dom.text_of(parent).trim().is_empty()
+    } else if !dom.text_of(parent, cx.text).trim().is_empty()
         || dom.descendants(parent).any(|d| {
             dom.element(d).is_some_and(|e| {
                 matches!(

@@ -39,7 +39,8 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let NodeData::Text(t) = &node.data else {
             continue;
         };
-        if marks.get(i).copied().unwrap_or(true) || t.text.len() > MAX_TEXT {
+        let text = t.text(cx.text);
+        if marks.get(i).copied().unwrap_or(true) || text.len() > MAX_TEXT {
             continue;
         }
         let Some(parent) = node.parent else { continue };
@@ -47,9 +48,9 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .chain(dom.ancestors(parent))
             .take(2)
             .find_map(|a| dom.element(a).filter(|e| e.name == "time"));
-        let trimmed = t.text.trim();
-        for rel in reltime::find_relative_times(&t.text) {
-            let expr = rel.range.slice(&t.text).unwrap_or_default();
+        let trimmed = text.trim();
+        for rel in reltime::find_relative_times(text) {
+            let expr = rel.range.slice(text).unwrap_or_default();
             let alone = expr.trim() == trimmed;
             if time_el.is_none() && !alone {
                 continue;
@@ -57,7 +58,7 @@ pub(super) fn check(cx: &Ctx<'_>, out: &mut Vec<Finding>) {
             // Exact source range only when the raw source is the decoded text.
             let exact = t
                 .range()
-                .filter(|r| r.slice(cx.text) == Some(t.text.as_str()))
+                .filter(|r| r.slice(cx.text) == Some(text))
                 .map(|r| rel.range.shift(r.start));
             let Some(range) = exact
                 .or(t.range())

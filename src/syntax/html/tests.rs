@@ -24,7 +24,7 @@ fn render(text: &str) -> String {
             }
             NodeData::Text(t) => {
                 let raw = t.range().and_then(|r| r.slice(text));
-                out.push_str(&format!("{pad}{:?} raw={:?}\n", t.text, raw));
+                out.push_str(&format!("{pad}{:?} raw={:?}\n", t.text(text), raw));
             }
             NodeData::Comment(c) => out.push_str(&format!("{pad}<!--{c}-->\n")),
         }
