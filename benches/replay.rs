@@ -3,8 +3,9 @@
 //! followed by `documentSymbol` (edit → fresh outline), a second `documentSymbol` (outline
 //! of an analysed version) and a `hover`; the time from each edit to the
 //! `publishDiagnostics` for its version is recorded too. Reports p50/p95/max per request
-//! kind, idle RSS, RSS with the document open, and peak RSS (`VmHWM`); then opens a second
-//! copy of the document, for what one more open document costs.
+//! kind, idle RSS, RSS with the document open, and peak RSS (`VmHWM`). What one more open
+//! document costs is measured twice: a copy opened (and closed again) once the first
+//! document is at rest, before the edits, and a copy opened after them.
 //!
 //! Servers: the release `capture-lsp` (always), and the peer `vscode-html-language-server`
 //! (npm `vscode-langservers-extracted`, languageId `html`) when found: set
@@ -243,6 +244,9 @@ struct Report {
     end_rss: Option<u64>,
     /// With a second copy of the document open, at rest.
     second_rss: Option<u64>,
+    /// Right after the first document came to rest, with a copy of it opened beside it (and
+    /// closed again before the edits), at rest.
+    fresh_rss: Option<u64>,
     peak_rss: Option<u64>,
     open_to_symbol: Duration,
 }
@@ -287,6 +291,24 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
     let open_rss = s.status("VmRSS:");
     s.pump(Duration::from_secs(2), None);
     let rest_rss = s.status("VmRSS:");
+    // What one more document costs while nothing else has run: open a copy, let it rest,
+    // measure, and close it before the edits.
+    let fresh = format!("file://{}/replay-fresh.capture.html", root.display());
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": fresh, "languageId": language, "version": 1, "text": text}}),
+    );
+    s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": fresh}}),
+    )?;
+    s.pump(Duration::from_secs(2), None);
+    let fresh_rss = s.status("VmRSS:");
+    s.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": fresh}}),
+    );
+    s.pump(Duration::from_millis(500), None);
 
     let mut rng = generator::Rng::new(seed);
     let body_start = doc.find("\n\n").map_or(0, |i| i + 2);
@@ -301,6 +323,7 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
         rest_rss,
         end_rss: None,
         second_rss: None,
+        fresh_rss,
         peak_rss: None,
         open_to_symbol,
     };
@@ -509,6 +532,13 @@ fn main() {
                         per_doc(r.rest_rss),
                         per_doc(r.end_rss)
                     );
+                    if let (Some(a), Some(b)) = (r.rest_rss, r.fresh_rss) {
+                        println!(
+                            "  a second copy opened beside it before the edits, at rest: +{} ({:.1}× its size)",
+                            kb(Some(b.saturating_sub(a))),
+                            (b.saturating_sub(a) as f64 * 1024.0) / text.len() as f64
+                        );
+                    }
                     if let (Some(a), Some(b)) = (r.end_rss, r.second_rss) {
                         println!(
                             "  a second open copy, at rest: +{} ({:.1}× its size)",
