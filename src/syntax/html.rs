@@ -278,6 +278,7 @@ impl TextNode {
     pub fn kept(&self) -> Option<&str> {
         self.owned.as_deref()
     }
+    /// Whether the text is empty (without reading it).
     pub fn is_empty(&self) -> bool {
         match &self.owned {
             Some(t) => t.is_empty(),
