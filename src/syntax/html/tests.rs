@@ -159,3 +159,14 @@ fn nodes_stay_small() {
     assert!(std::mem::size_of::<Attr>() <= 48);
     assert!(std::mem::size_of::<SourceTag>() <= 24);
 }
+
+#[test]
+fn spans_past_four_gib_clamp_and_stay_ranges() {
+    // Offsets are stored as u32: out-of-range ones clamp to the last a body may hold,
+    // and are never read back as "no range".
+    let far = Span::new(TextRange::new(MAX_BODY + 10, usize::MAX));
+    assert_eq!(far.get(), Some(TextRange::new(MAX_BODY, MAX_BODY)));
+    let near = Span::new(TextRange::new(3, 7));
+    assert_eq!(near.get(), Some(TextRange::new(3, 7)));
+    assert_eq!(Span::of(None).get(), None);
+}
