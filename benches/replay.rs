@@ -167,6 +167,21 @@ impl Server {
         }
     }
 
+    /// Open `text` as `uri`, ask for its outline, and return the RSS (kB) once the server
+    /// has been idle for two seconds; `None` when the server does not answer.
+    fn open_at_rest(&mut self, uri: &str, language: &str, text: &str) -> Option<Option<u64>> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+        self.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )?;
+        self.pump(Duration::from_secs(2), None);
+        Some(self.status("VmRSS:"))
+    }
+
     fn status(&self, key: &str) -> Option<u64> {
         let s = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         let line = s.lines().find(|l| l.starts_with(key))?;
@@ -294,16 +309,7 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
     // What one more document costs while nothing else has run: open a copy, let it rest,
     // measure, and close it before the edits.
     let fresh = format!("file://{}/replay-fresh.capture.html", root.display());
-    s.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": fresh, "languageId": language, "version": 1, "text": text}}),
-    );
-    s.request(
-        "textDocument/documentSymbol",
-        json!({"textDocument": {"uri": fresh}}),
-    )?;
-    s.pump(Duration::from_secs(2), None);
-    let fresh_rss = s.status("VmRSS:");
+    let fresh_rss = s.open_at_rest(&fresh, language, text)?;
     s.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": fresh}}),
@@ -389,19 +395,10 @@ fn replay(cmd: &[String], language: &str, text: &str, edits: usize, seed: u64) -
     r.peak_rss = s.status("VmHWM:");
     s.pump(Duration::from_secs(2), None);
     r.end_rss = s.status("VmRSS:");
-    // A second document with the original text: what one more open document costs, without
-    // the process's one-time costs (tables built on the first analysis, thread caches).
+    // A second document with the original text, after the edits: what one more open
+    // document costs, without the process's one-time costs (code paged in, thread caches).
     let second = format!("file://{}/replay-second.capture.html", root.display());
-    s.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": second, "languageId": language, "version": 1, "text": text}}),
-    );
-    s.request(
-        "textDocument/documentSymbol",
-        json!({"textDocument": {"uri": second}}),
-    )?;
-    s.pump(Duration::from_secs(2), None);
-    r.second_rss = s.status("VmRSS:");
+    r.second_rss = s.open_at_rest(&second, language, text)?;
     let _ = s.request("shutdown", Value::Null);
     s.notify("exit", Value::Null);
     let _ = s.child.wait();

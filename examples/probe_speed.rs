@@ -40,11 +40,18 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
     }
 }
 
-/// Bytes live now, and the most live at once since the last call.
-fn heap() -> (usize, usize) {
+/// `f`'s result, the heap bytes it left live, and the most it had live at once.
+fn heap_of<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
     use std::sync::atomic::Ordering::Relaxed;
-    let live = LIVE.load(Relaxed);
-    (live, PEAK.swap(live, Relaxed))
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let out = f();
+    let (live, peak) = (LIVE.load(Relaxed), PEAK.load(Relaxed));
+    (
+        out,
+        live.saturating_sub(before),
+        peak.saturating_sub(before),
+    )
 }
 
 fn main() {
@@ -304,39 +311,34 @@ fn mem_probe(text: &str) {
             .unwrap_or(0)
     };
     let before = rss();
+    let t = std::time::Instant::now();
+    let tiny = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<figure><img src=a.jpg><figcaption>A caption. Photo: Jane Doe/Reuters</figcaption></figure>";
+    let ((), tables, _) = heap_of(|| drop(capture_lsp::ide::Analysis::new(tiny)));
+    println!(
+        "heap: built-in credit tables and their automata {} KB, {:?} (first analysis)",
+        tables / 1024,
+        t.elapsed()
+    );
+    let (a, analysis, peak) = heap_of(|| capture_lsp::ide::Analysis::new(text));
+    let (_index, line_table, _) = heap_of(|| {
+        let index = capture_lsp::text::LineIndex::from_shared(a.text.clone());
+        index.prepare();
+        index
+    });
     {
-        let (l0, _) = heap();
-        let t = std::time::Instant::now();
-        let tiny = "<!--1700000000000-->\n[t](https://example.com/a)\n------\n\n<figure><img src=a.jpg><figcaption>A caption. Photo: Jane Doe/Reuters</figcaption></figure>";
-        let a = capture_lsp::ide::Analysis::new(tiny);
-        drop(a);
-        let (l1, _) = heap();
-        println!(
-            "heap: built-in credit tables and their automata {} KB, {:?} (first analysis)",
-            (l1 - l0) / 1024,
-            t.elapsed()
-        );
-    }
-    let (live0, _) = heap();
-    let a = capture_lsp::ide::Analysis::new(text);
-    let (live1, peak) = heap();
-    let index = capture_lsp::text::LineIndex::from_shared(a.text.clone());
-    index.prepare();
-    let (live2, _) = heap();
-    {
-        let (l0, _) = heap();
-        let capture = capture_lsp::syntax::Capture::parse(text);
-        let (l1, _) = heap();
-        let model = capture_lsp::ide::model::build(
-            text,
-            &capture,
-            capture_lsp::ide::credit_text::CreditRules::builtin(),
-        );
-        let (l2, _) = heap();
+        // Parsed again, to weigh the tree and the model apart.
+        let (capture, tree, _) = heap_of(|| capture_lsp::syntax::Capture::parse(text));
+        let (model, model_bytes, _) = heap_of(|| {
+            capture_lsp::ide::model::build(
+                text,
+                &capture,
+                capture_lsp::ide::credit_text::CreditRules::builtin(),
+            )
+        });
         println!(
             "heap: parsed capture {} KB, article model {} KB",
-            (l1 - l0) / 1024,
-            (l2 - l1) / 1024
+            tree / 1024,
+            model_bytes / 1024
         );
         use std::mem::size_of;
         let av = |v: &Option<capture_lsp::ide::model::AttrValue>| {
@@ -382,10 +384,10 @@ fn mem_probe(text: &str) {
     }
     println!(
         "heap: analysis {} KB live ({:.1}× the text; peak while analysing {} KB), line table {} KB",
-        (live1 - live0) / 1024,
-        (live1 - live0) as f64 / text.len() as f64,
-        (peak - live0) / 1024,
-        (live2 - live1) / 1024
+        analysis / 1024,
+        analysis as f64 / text.len() as f64,
+        peak / 1024,
+        line_table / 1024
     );
     let after = rss();
     let diags = capture_lsp::ide::diagnostics::diagnostics(&a);
@@ -439,7 +441,7 @@ fn mem_probe(text: &str) {
         attrs / 1024,
         texts / 1024,
         tags / 1024,
-        dom.by_start.len() * 8 / 1024,
+        dom.by_start.len() * std::mem::size_of::<(u32, u32)>() / 1024,
         text.len() / 1024
     );
 }

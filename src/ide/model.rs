@@ -196,8 +196,8 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
         let Some(range) = el.range() else { continue };
         match el.name.as_str() {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                let text = normalize_ws(&dom.text_of(id, text));
-                if text.is_empty() || (el.name == "h1" && Some(text.as_str()) == title) {
+                let heading = normalize_ws(&dom.text_of(id, text));
+                if heading.is_empty() || (el.name == "h1" && Some(heading.as_str()) == title) {
                     continue;
                 }
                 let level = el.name.as_bytes()[1] - b'0';
@@ -205,7 +205,7 @@ pub fn build(text: &str, capture: &Capture, rules: &CreditRules) -> Article {
                     node: id,
                     level,
                     text_range: inner_text_range(dom, id).unwrap_or(range),
-                    text,
+                    text: heading,
                     range,
                     id: el.attr("id").map(str::to_string),
                 });
@@ -317,9 +317,9 @@ fn bold_heading(text: &str, dom: &Dom, id: NodeId, range: TextRange) -> Option<H
         }
     }
     let bold = bold?;
-    let text = normalize_ws(&dom.text_of(bold, text));
-    let chars = text.chars().count();
-    if chars == 0 || chars > 40 || text.ends_with(['。', '.', '！', '!', '？', '?', '，', ','])
+    let heading = normalize_ws(&dom.text_of(bold, text));
+    let chars = heading.chars().count();
+    if chars == 0 || chars > 40 || heading.ends_with(['。', '.', '！', '!', '？', '?', '，', ','])
     {
         return None;
     }
@@ -327,7 +327,7 @@ fn bold_heading(text: &str, dom: &Dom, id: NodeId, range: TextRange) -> Option<H
         node: id,
         level: BOLD_HEADING_LEVEL,
         text_range: inner_text_range(dom, bold).unwrap_or(range),
-        text,
+        text: heading,
         range,
         id: None,
     })
@@ -356,7 +356,7 @@ fn may_hold_feed_footer(text: &str, dom: &Dom) -> Vec<bool> {
     for i in (0..dom.nodes.len()).rev() {
         let node = &dom.nodes[i];
         if let NodeData::Text(t) = &node.data
-            && (t.text(text).contains('获') || t.text(text).contains('獲'))
+            && t.text(text).contains(['获', '獲'])
         {
             flags[i] = true;
         }
@@ -408,8 +408,8 @@ fn is_feed_footer(text: &str, dom: &Dom, id: NodeId, el: &Element) -> bool {
     if el.range().is_none_or(|r| r.len() > 600) {
         return false;
     }
-    let text = dom.text_of(id, text);
-    text.contains("获取更多RSS") || text.contains("獲取更多RSS")
+    let footer = dom.text_of(id, text);
+    footer.contains("获取更多RSS") || footer.contains("獲取更多RSS")
 }
 
 fn mark_boilerplate(text: &str, dom: &Dom, footer_text: &[bool]) -> Vec<bool> {
@@ -770,13 +770,13 @@ fn caption_of(text: &str, dom: &Dom, node: NodeId) -> Option<Caption> {
                 .is_some_and(|e| e.has_class("media-caption__text"))
         })
         .unwrap_or(node);
-    let text = normalize_ws(&dom.text_of(target, text));
-    if text.is_empty() {
+    let caption = normalize_ws(&dom.text_of(target, text));
+    if caption.is_empty() {
         return None;
     }
     Some(Caption {
         range: inner_text_range(dom, target).or(e.range())?,
-        text,
+        text: caption,
         node: target,
     })
 }

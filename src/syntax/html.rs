@@ -301,10 +301,10 @@ impl TextNode {
     pub fn range(&self) -> Option<TextRange> {
         self.range.get()
     }
-    /// Locate the text at `range` of `src`; the decoded text is dropped when it is the
-    /// source's.
-    fn locate(&mut self, src: &str, range: TextRange) {
-        if self.owned.as_deref() == range.slice(src) {
+    /// Locate the text at `range`; the decoded text is dropped when it is `same` as the
+    /// source there.
+    fn locate(&mut self, range: TextRange, same: bool) {
+        if same {
             self.owned = None;
         }
         self.range = Span::new(range);
@@ -361,6 +361,11 @@ impl Element {
             start_tag.start,
             (self.range_end as usize).max(start_tag.start),
         ))
+    }
+    /// Whether the element comes from a start tag but has no end tag (its range then ends
+    /// with its last mapped descendant).
+    pub fn closed_implicitly(&self) -> bool {
+        self.start_tag != Span::NONE && self.end_tag == Span::NONE
     }
     /// Set the tag spans (the name must follow the start tag's `<`), the range to the tags.
     pub(crate) fn set_spans(&mut self, spans: Option<TagSpans>) {
@@ -1255,7 +1260,7 @@ pub(crate) fn extend_implicit_ranges(dom: &mut Dom) {
         };
         if let Some(p) = dom.nodes[i].parent
             && let Some(NodeData::Element(pe)) = dom.nodes.get_mut(p as usize).map(|n| &mut n.data)
-            && pe.spans().is_some_and(|s| s.end_tag.is_none())
+            && pe.closed_implicitly()
         {
             pe.extend_range(end);
         }
@@ -1327,13 +1332,14 @@ fn set_text_range(text: &str, dom: &mut Dom, node: NodeId, from: usize, to: usiz
         return;
     };
     if let Some(NodeData::Text(t)) = dom.nodes.get_mut(node as usize).map(|n| &mut n.data) {
+        let same = raw == t.text(text);
         let plausible = if raw.contains('&') {
             !raw.contains('<')
         } else {
-            raw == t.text(text)
+            same
         };
         if plausible {
-            t.locate(text, TextRange::new(from, to));
+            t.locate(TextRange::new(from, to), same);
         }
     }
 }

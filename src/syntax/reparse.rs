@@ -39,7 +39,9 @@
 //! caller parses the whole body. Tests compare the spliced tree with a full parse after
 //! random edits of every kind.
 
-use crate::syntax::html::{self, Dom, Fragment, NodeData, NodeId, SourceComment, SourceTag};
+use crate::syntax::html::{
+    self, Dom, Element, Fragment, NodeData, NodeId, SourceComment, SourceTag,
+};
 use crate::text::TextRange;
 
 /// One replacement in byte offsets: `old[start..old_end]` became `new[start..new_end]`.
@@ -634,12 +636,8 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -
     let Some(last) = last else {
         return whole;
     };
-    let start = match dom.node(children[first]).map(|n| &n.data) {
-        Some(NodeData::Element(x)) => x.spans().map(|s| s.start_tag.start),
-        Some(NodeData::Text(t)) => t.range().map(|r| r.start),
-        _ => None,
-    };
-    let (Some(start), Some(end)) = (start, end_of(children[last])) else {
+    let (Some(start), Some(end)) = (source_start(dom, children[first]), end_of(children[last]))
+    else {
         return whole;
     };
     let region = TextRange::new(start, end);
@@ -654,6 +652,15 @@ fn plan(dom: &Dom, e: NodeId, ancestors: &[NodeId], ordered: bool, edit: Edit) -
     })
 }
 
+/// Where a child element's start tag or a child text node begins in the source, if known.
+fn source_start(dom: &Dom, id: NodeId) -> Option<usize> {
+    match &dom.node(id)?.data {
+        NodeData::Element(x) => x.range().map(|r| r.start),
+        NodeData::Text(t) => t.range().map(|r| r.start),
+        _ => None,
+    }
+}
+
 /// Whether `id` (if any) is a text node of `dom`.
 fn is_text(dom: &Dom, id: Option<&NodeId>) -> bool {
     id.and_then(|&i| dom.node(i))
@@ -666,12 +673,7 @@ fn is_text(dom: &Dom, id: Option<&NodeId>) -> bool {
 fn in_source_order(dom: &Dom, parent: NodeId) -> bool {
     let mut prev = None;
     for &c in dom.children(parent) {
-        let start = match dom.node(c).map(|n| &n.data) {
-            Some(NodeData::Element(x)) => x.spans().map(|s| s.start_tag.start),
-            Some(NodeData::Text(t)) => t.range().map(|r| r.start),
-            _ => None,
-        };
-        if let Some(start) = start {
+        if let Some(start) = source_start(dom, c) {
             if prev.is_some_and(|p| p >= start) {
                 return false;
             }
@@ -892,9 +894,7 @@ fn cascade(
     for (name, _) in open.iter().rev() {
         let &last = d.children(into).last().ok_or(Refusal::LeftOpen)?;
         match d.element(last) {
-            Some(x)
-                if x.name.as_str() == name && x.spans().is_some_and(|s| s.end_tag.is_none()) =>
-            {
+            Some(x) if x.name.as_str() == name && x.closed_implicitly() => {
                 into = last;
             }
             _ => return Err(Refusal::LeftOpen),
@@ -1215,14 +1215,13 @@ fn splice(
     let changed = html::pair_end_tags(dom);
     // An element without an end tag ends with its last descendant, which the region may
     // have moved: `E` itself or an ancestor.
-    let open_above = std::iter::once(e).chain(dom.ancestors(e)).any(|a| {
-        dom.element(a)
-            .is_some_and(|x| x.spans().is_some_and(|s| s.end_tag.is_none()))
-    });
+    let open_above = std::iter::once(e)
+        .chain(dom.ancestors(e))
+        .any(|a| dom.element(a).is_some_and(Element::closed_implicitly));
     if !changed.is_empty() || open_above || moved != Move::Stay {
         for node in &mut dom.nodes {
             if let NodeData::Element(x) = &mut node.data
-                && x.spans().is_some_and(|s| s.end_tag.is_none())
+                && x.closed_implicitly()
             {
                 x.set_end_tag(None);
             }
